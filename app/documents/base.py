@@ -1,0 +1,24 @@
+"""What every document kind shares: kind, schema version, id and a Markdown body."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.documents.fields import Body, DocumentId
+
+
+class DocumentBase(BaseModel):
+    """Base of all document kinds; subclasses fix ``kind`` with a Literal."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, use_enum_values=False)
+
+    #: Whether a log holds at most one document of this kind (overview, presentation …).
+    singleton: ClassVar[bool] = False
+
+    schema_version: int = Field(
+        1, ge=1, le=1, description="Version of this kind's schema; bumped on incompatible changes."
+    )
+    id: DocumentId
+    body: Body = Field("", description="Free text in Markdown, rendered without raw HTML.")

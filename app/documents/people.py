@@ -1,0 +1,74 @@
+"""Participants and consents: who takes part, and on whose permission."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from app.documents.base import DocumentBase
+from app.documents.fields import DocumentId, Fodselsnummer, Service, ShortText, UnitId, UserId
+
+
+class Notifications(BaseModel):
+    """What a participant wants to be notified about (seed 002 §6)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    messages: bool = Field(True, description="Notify on new messages.")
+    calendar: bool = Field(True, description="Notify on new calendar entries.")
+    comments: bool = Field(False, description="Notify on new comments and evaluations.")
+
+
+class Participant(DocumentBase):
+    """A professional taking part in the log on behalf of a service."""
+
+    kind: Literal["participant"] = Field("participant", description="Document kind.")
+    user_id: UserId = Field(description="The staff user's opaque id.")
+    name: ShortText = Field(description="Display name.")
+    service: Service = Field(description="The service the participant represents.")
+    unit_id: UnitId | None = Field(None, description="The participant's unit, if municipal.")
+    job_title: ShortText = Field("", description="Job title, e.g. kontaktlærer.")
+    phone: ShortText = Field("", description="Work phone.")
+    email: ShortText = Field("", description="Work e-mail.")
+    notifications: Notifications = Field(default_factory=Notifications)
+    joined_on: date = Field(description="Date the participant joined the log.")
+    left_on: date | None = Field(None, description="Date the participant left the log.")
+
+
+class Consent(DocumentBase):
+    """A consent given by a guardian or the subject, covering some services."""
+
+    kind: Literal["consent"] = Field("consent", description="Document kind.")
+    given_by_name: ShortText = Field(description="Name of the person who consented.")
+    given_by_fnr: Fodselsnummer
+    role: Literal["guardian", "subject"] = Field(
+        description="Guardian with parental responsibility, or the subject."
+    )
+    purpose: Literal["create", "new_service", "transition", "renewal", "insight"] = Field(
+        description="Why it was collected: creation, a new service, a transition, "
+        "renewal, or insight into an existing log."
+    )
+    services: list[Service] = Field(min_length=1, description="Services the consent covers.")
+    valid_from: date = Field(description="First day the consent applies.")
+    valid_until: date = Field(description="Last day the consent applies (renewed every two years).")
+    method: Literal["digital", "paper"] = Field(description="How it was given.")
+    paper_scan: DocumentId | None = Field(None, description="Attachment with the signed paper.")
+    single_guardian_note: ShortText = Field(
+        "", description="When only one guardian signed: why, and how the other was sought."
+    )
+    withdrawn_at: AwareDatetime | None = Field(None, description="When it was withdrawn, if so.")
+    withdrawal_note: ShortText = Field("", description="Note on the withdrawal.")
+
+    @model_validator(mode="after")
+    def _period_is_sane(self) -> Consent:
+        if self.valid_until < self.valid_from:
+            raise ValueError("valid_until is before valid_from")
+        return self
+
+    def is_in_force(self, on: datetime) -> bool:
+        """Whether the consent applies at ``on`` (not expired, not withdrawn)."""
+        if self.withdrawn_at is not None and self.withdrawn_at <= on:
+            return False
+        return self.valid_from <= on.date() <= self.valid_until
