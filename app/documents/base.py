@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,3 +22,7 @@ class DocumentBase(BaseModel):
     )
     id: DocumentId
     body: Body = Field("", description="Free text in Markdown, rendered without raw HTML.")
+
+    def revised(self, **changes: Any) -> Self:
+        """A validated copy with some fields changed (``model_copy`` skips validation)."""
+        return self.model_validate({**self.model_dump(), **changes})

@@ -1,0 +1,168 @@
+"""The ``stafettlogg`` command: set up, fill, check and maintain an instance."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from app.config import CONFIG_FILE, PROJECT_ROOT, ConfigError, load_settings
+from app.encryption import LocalMasterKey, KeyringError, write_keyring_file
+from app.instance import Instance, initialise, load_keyring, open_instance
+
+CONFIG_TEMPLATE = """\
+# stafettlogg instance configuration. Environment variables override these.
+municipality = "Demo kommune"
+# Age from which the subject decides who has access (16 by law; some use 15).
+youth_consent_age = 16
+# Demo mode: demo users and one-click login. Never in production.
+demo = {demo}
+# content_store = "/srv/stafettlogg/content_store"
+# master_key_file = "/etc/stafettlogg/master-keys.json"
+"""
+
+
+def _instance() -> Instance:
+    try:
+        return open_instance(load_settings())
+    except (ConfigError, KeyringError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+def main() -> None:
+    """stafettlogg: encrypted Git logs for BTI."""
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Mark the instance as a demo instance.")
+def init(demo: bool) -> None:
+    """Create the instance folder, its configuration and a master key."""
+    try:
+        settings = load_settings()
+        for line in initialise(settings):
+            click.echo(line)
+        config = settings.instance_path / CONFIG_FILE
+        if not config.exists():
+            config.write_text(CONFIG_TEMPLATE.format(demo=str(demo).lower()), encoding="utf-8")
+            click.echo(f"wrote {config}")
+        instance = open_instance(load_settings())
+    except (ConfigError, KeyringError) as exc:
+        raise click.ClickException(str(exc)) from None
+    instance.close()
+    click.echo(f"instance ready: {settings.instance_path}")
+    click.echo(f"content store:  {settings.content_store}")
+
+
+@main.command()
+def demo() -> None:
+    """Create the demo logs (several logs with history); existing ones are kept."""
+    from app.demo import create_demo_logs
+
+    instance = _instance()
+    click.echo("creating demo logs …")
+    ids = create_demo_logs(instance.logs, progress=click.echo)
+    click.echo(f"{len(ids)} demo logs in {instance.settings.content_store}")
+    instance.close()
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the index of logs, relations and subjects from the repositories."""
+    instance = _instance()
+    log_ids = instance.store.repo_ids()
+    instance.index.clear()
+    done = 0
+    with click.progressbar(log_ids, label="reindexing", show_pos=True) as bar:
+        for log_id in bar:
+            done += instance.logs.reindex([log_id])
+    click.echo(f"indexed {done} of {len(log_ids)} logs")
+    instance.close()
+
+
+@main.command()
+def fsck() -> None:
+    """Recover crash leftovers, then check every repository, key file and index row."""
+    from app.maintenance import check_instance
+
+    instance = _instance()
+    report = check_instance(instance, progress=click.echo)
+    instance.close()
+    for problem in report.problems:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    click.echo(report.summary())
+    sys.exit(0 if report.ok else 1)
+
+
+@main.group()
+def keys() -> None:
+    """Master key operations."""
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """Show the master keys and which of them still wrap data keys."""
+    instance = _instance()
+    in_use = instance.keys.master_key_ids_in_use()
+    ring = instance.keys.keyring
+    for key_id in ring.key_ids():
+        state = "active" if key_id == ring.active.key_id else "retired"
+        click.echo(f"{key_id}  {state}  {'in use' if key_id in in_use else 'unused'}")
+    instance.close()
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Re-wrap every data key under a new master key; no repository is touched."""
+    settings = load_settings()
+    if settings.master_key_env:
+        raise click.ClickException(
+            "the master key comes from STAFETTLOGG_MASTER_KEY; rotate it in its key manager "
+            "or use STAFETTLOGG_MASTER_KEY_FILE"
+        )
+    instance = _instance()
+    ring = load_keyring(settings).rotated(LocalMasterKey.generate())
+    write_keyring_file(settings.keyring_file, ring)  # new key first: a crash loses nothing
+    instance.keys.keyring = ring
+    count = instance.keys.rewrap_all(
+        progress=lambda done, total: click.echo(f"  re-wrapped {done}/{total}")
+        if done % 500 == 0 or done == total else None
+    )
+    click.echo(f"active master key is now {ring.active.key_id}; re-wrapped {count} key files")
+    click.echo(f"retire the old key with: stafettlogg keys retire {ring.retired[0].key_id}")
+    instance.close()
+
+
+@keys.command("retire")
+@click.argument("key_id")
+def keys_retire(key_id: str) -> None:
+    """Remove a retired master key once no data key is wrapped by it."""
+    settings = load_settings()
+    instance = _instance()
+    if key_id in instance.keys.master_key_ids_in_use():
+        raise click.ClickException(f"{key_id} still wraps data keys; run `keys rotate` first")
+    try:
+        ring = instance.keys.keyring.without(key_id)
+    except KeyringError as exc:
+        raise click.ClickException(str(exc)) from None
+    write_keyring_file(settings.keyring_file, ring)
+    click.echo(f"retired {key_id}")
+    instance.close()
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Fail if schemas/ is out of date instead of writing.")
+@click.option("--directory", type=click.Path(path_type=Path), default=PROJECT_ROOT / "schemas")
+def schemas(check: bool, directory: Path) -> None:
+    """Write JSON Schema for every document kind into schemas/."""
+    from app.documents.schemas import stale_schemas, write_schemas
+
+    if check:
+        stale = stale_schemas(directory)
+        if stale:
+            raise click.ClickException(f"schemas are stale: {', '.join(stale)}")
+        click.echo("schemas are up to date")
+        return
+    names = write_schemas(directory)
+    click.echo(f"wrote {len(names)} schemas to {directory}")

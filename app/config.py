@@ -1,0 +1,101 @@
+"""Where data lives and how the instance is configured.
+
+Precedence: built-in defaults, then ``<instance>/config.toml``, then environment
+variables. ``STAFETTLOGG_INSTANCE`` picks the instance folder (default:
+``instance/`` in the project). Without further configuration the project's
+``content_store/`` holds the repositories for the default instance, while an
+instance folder chosen by ``STAFETTLOGG_INSTANCE`` keeps its own content store
+inside it, so two instances never mix. Keys never live in the content store.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = "config.toml"
+KEYRING_FILE = "master-keys.json"
+
+
+class ConfigError(Exception):
+    """The configuration is missing, malformed or unsafe."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration of one instance."""
+
+    instance_path: Path
+    content_store: Path
+    keystore_path: Path
+    index_path: Path
+    keyring_file: Path
+    master_key_env: str | None
+    youth_consent_age: int
+    municipality: str
+    demo: bool
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Resolve settings from defaults, the instance's config.toml and the environment."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("STAFETTLOGG_INSTANCE")
+    instance = Path(chosen).resolve() if chosen else PROJECT_ROOT / "instance"
+    file_config = _read_config_file(instance / CONFIG_FILE)
+
+    default_store = instance / "content_store" if chosen else PROJECT_ROOT / "content_store"
+    content_store = _path(
+        env.get("STAFETTLOGG_CONTENT_STORE") or file_config.get("content_store"), default_store,
+        instance,
+    )
+    keyring_file = _path(
+        env.get("STAFETTLOGG_MASTER_KEY_FILE") or file_config.get("master_key_file"),
+        instance / KEYRING_FILE, instance,
+    )
+    try:
+        youth_age = int(env.get("STAFETTLOGG_YOUTH_CONSENT_AGE") or file_config.get("youth_consent_age", 16))
+    except ValueError:
+        raise ConfigError("youth_consent_age must be a whole number") from None
+    if youth_age not in (15, 16, 17, 18):
+        raise ConfigError("youth_consent_age must be between 15 and 18")
+    settings = Settings(
+        instance_path=instance,
+        content_store=content_store,
+        keystore_path=instance / "keys",
+        index_path=instance / "index.sqlite3",
+        keyring_file=keyring_file,
+        master_key_env=env.get("STAFETTLOGG_MASTER_KEY") or None,
+        youth_consent_age=youth_age,
+        municipality=str(file_config.get("municipality", "Demo kommune")),
+        demo=bool(file_config.get("demo", False)),
+    )
+    _refuse_keys_in_content_store(settings)
+    return settings
+
+
+def _read_config_file(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
+def _path(value: object, default: Path, base: Path) -> Path:
+    if value is None or value == "":
+        return default
+    path = Path(str(value))
+    return (path if path.is_absolute() else base / path).resolve()
+
+
+def _refuse_keys_in_content_store(settings: Settings) -> None:
+    store = settings.content_store.resolve()
+    for secret in (settings.keystore_path, settings.keyring_file):
+        if secret.resolve().is_relative_to(store):
+            raise ConfigError(f"{secret} lies inside the content store; keys must live elsewhere")

@@ -1,0 +1,73 @@
+"""The composition root: build the storage parts of one instance from its settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from app.config import ConfigError, Settings
+from app.encryption import (
+    KeyringError,
+    KeyStore,
+    MasterKeyRing,
+    generate_keyring_file,
+    keyring_from_env,
+    load_keyring_file,
+)
+from app.git_backend import GitStore, enable_durability
+from app.index import LogIndex
+from app.logs.service import LogService
+
+INDEX_SECRET = "index-person-key"
+
+
+@dataclass
+class Instance:
+    """Everything a command or the web app needs to work with logs."""
+
+    settings: Settings
+    store: GitStore
+    keys: KeyStore
+    index: LogIndex
+    logs: LogService
+
+    def close(self) -> None:
+        """Release the index connection."""
+        self.index.close()
+
+
+def load_keyring(settings: Settings) -> MasterKeyRing:
+    """The master keyring from the environment, or else from the keyring file."""
+    if settings.master_key_env:
+        return keyring_from_env(settings.master_key_env)
+    return load_keyring_file(settings.keyring_file)
+
+
+def initialise(settings: Settings) -> list[str]:
+    """Create the instance folder and a master key if missing; report what was done."""
+    done = []
+    if not settings.instance_path.exists():
+        settings.instance_path.mkdir(parents=True, mode=0o700)
+        done.append(f"created instance folder {settings.instance_path}")
+    if not settings.master_key_env and not settings.keyring_file.exists():
+        generate_keyring_file(settings.keyring_file)
+        done.append(f"generated a master key in {settings.keyring_file} (mode 0600)")
+    settings.content_store.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return done
+
+
+def open_instance(settings: Settings) -> Instance:
+    """Open an initialised instance: durable Git, keys, index and the log service."""
+    if not settings.instance_path.is_dir():
+        raise ConfigError(f"no instance at {settings.instance_path}; run `stafettlogg init`")
+    try:
+        keyring = load_keyring(settings)
+    except KeyringError as exc:
+        raise ConfigError(str(exc)) from None
+    enable_durability()
+    os.umask(0o077)  # repositories and indexes hold children's data: owner only
+    store = GitStore(settings.content_store)
+    keys = KeyStore(settings.keystore_path, keyring)
+    index = LogIndex(settings.index_path, keys.secret(INDEX_SECRET))
+    logs = LogService(store, keys, index, youth_age=settings.youth_consent_age)
+    return Instance(settings, store, keys, index, logs)

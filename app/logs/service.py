@@ -1,0 +1,343 @@
+"""The log service: everything one child's log can do, in domain verbs.
+
+It composes the document models, the encryption layer, the Git backend and the
+index. Views and commands call these verbs; none of them sees Git, keys or YAML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+from app.documents.base import DocumentBase
+from app.documents.fields import LogTemplate
+from app.documents.overview import Initiative, LogOverview, Presentation, Subject
+from app.documents.people import Consent, Participant
+from app.documents.records import Attachment, BatonHandover
+from app.encryption import DataKeyMissing, KeyStore, LogCipher
+from app.git_backend import (
+    FileNotInRevision,
+    GitStore,
+    LogRepository,
+    RepositoryNotFound,
+    RevisionConflict,
+    RevisionNotFound,
+)
+from app.index import LogIndex
+from app.logs import layout
+from app.logs.codec import LogCodec, ref_of
+from app.logs.diff import DiffLine, diff_lines
+from app.logs.errors import (
+    DocumentNotFound,
+    EditConflict,
+    LogNotFound,
+    RuleViolation,
+    SubjectAlreadyHasLog,
+)
+from app.logs.events import Action, LogEvent
+from app.logs.ids import new_document_id, new_log_id
+from app.logs.layout import DocRef
+from app.logs.roles import relations
+from app.logs.rules import check_creation_consents
+from app.logs.snapshot import HistoryEntry, LogSnapshot
+from app.logs.templates import TEMPLATES
+
+# Kinds whose change alters who relates to the log, so the index must follow.
+_INDEXED_KINDS = frozenset({"log", "participant", "consent"})
+
+
+class LogService:
+    """Create, read, change and inspect the history of logs."""
+
+    def __init__(self, store: GitStore, keys: KeyStore, index: LogIndex, youth_age: int = 16):
+        """Compose the storage parts; ``youth_age`` is when a subject may consent alone."""
+        self.store = store
+        self.keys = keys
+        self.index = index
+        self.youth_age = youth_age
+
+    # -- creating ------------------------------------------------------------
+
+    def create_log(
+        self,
+        *,
+        actor_id: str,
+        template: LogTemplate,
+        subject: Subject,
+        municipality: str,
+        unit_id: str,
+        holder: Participant,
+        consents: Sequence[Consent],
+        initiative: Initiative | None = None,
+        today: date | None = None,
+    ) -> LogSnapshot:
+        """Create a log from a template on the guardians' consent.
+
+        A person has at most one log: if the subject already has one, it is
+        reported (SubjectAlreadyHasLog) instead of duplicated.
+        """
+        today = today or datetime.now(UTC).date()
+        existing = self.index.logs_of_subject(subject.fnr)
+        if existing:
+            raise SubjectAlreadyHasLog(existing[0])
+        check_creation_consents(subject, consents, today, self.youth_age)
+        log_id = new_log_id()
+        overview = LogOverview(
+            id=log_id, subject=subject, municipality=municipality, unit_id=unit_id,
+            template=template, holder=holder.id, opened_on=today,
+        )
+        presentation = Presentation(id=new_document_id(), title=TEMPLATES[template].presentation_title)
+        documents: list[DocumentBase] = [overview, presentation, holder, *consents]
+        if initiative is not None:
+            documents.append(initiative)
+        codec = LogCodec(LogCipher(log_id, self.keys.create_log_keys(log_id)))
+        files = dict(codec.encode(document) for document in documents)
+        event = LogEvent(Action.CREATE_LOG, actor_id, tuple(ref_of(d) for d in documents))
+        try:
+            first = self.store.create(log_id, files, actor_id, event.to_message())
+        except BaseException:
+            self.keys.shred_log(log_id)  # nothing was stored under these keys
+            raise
+        snapshot = LogSnapshot(log_id, first.id, {ref_of(d): d for d in documents})
+        self._index_snapshot(snapshot)
+        return snapshot
+
+    # -- reading -------------------------------------------------------------
+
+    def snapshot(self, log_id: str, revision: str | None = None) -> LogSnapshot:
+        """Every document of a log at ``revision`` (default: the newest)."""
+        with self._open(log_id) as (repo, codec):
+            revision = revision or repo.head()
+            if revision is None:
+                raise LogNotFound(log_id)
+            files = self._read_all(repo, revision)
+            documents = {}
+            for path, sealed in files.items():
+                if layout.kind_of_path(path) is not None:
+                    document = codec.decode(path, sealed)
+                    documents[ref_of(document)] = document
+        return LogSnapshot(log_id, revision, documents)
+
+    def read_document(self, log_id: str, ref: DocRef, revision: str | None = None) -> DocumentBase:
+        """One document at ``revision`` (default: the newest)."""
+        with self._open(log_id) as (repo, codec):
+            path = layout.path_of(ref)
+            return codec.decode(path, self._read_file(repo, path, revision))
+
+    def read_attachment(self, log_id: str, attachment_id: str, revision: str | None = None) -> bytes:
+        """The decrypted bytes of an attachment."""
+        with self._open(log_id) as (repo, codec):
+            path = layout.attachment_path(attachment_id)
+            return codec.plaintext(path, self._read_file(repo, path, revision))
+
+    def head(self, log_id: str) -> str:
+        """The newest revision of a log."""
+        with self._open(log_id) as (repo, _codec):
+            head = repo.head()
+        if head is None:
+            raise LogNotFound(log_id)
+        return head
+
+    def history(
+        self, log_id: str, ref: DocRef | None = None, limit: int | None = None
+    ) -> list[HistoryEntry]:
+        """Commits of the log (or of one document), newest first."""
+        with self._open(log_id) as (repo, _codec):
+            path = None if ref is None else layout.path_of(ref)
+            commits = repo.history(path, limit)
+        return [
+            HistoryEntry(c.id, c.author_id, c.timestamp, LogEvent.from_message(c.message))
+            for c in commits
+        ]
+
+    def diff(self, log_id: str, ref: DocRef, old: str, new: str) -> list[DiffLine]:
+        """Line-by-line difference of one document between two revisions."""
+        with self._open(log_id) as (repo, codec):
+            path = layout.path_of(ref)
+            texts = []
+            for revision in (old, new):
+                try:
+                    texts.append(codec.plaintext(path, repo.read_file(path, revision)).decode())
+                except FileNotInRevision:
+                    texts.append("")  # created or deleted between the two revisions
+                except RevisionNotFound:
+                    raise DocumentNotFound(str(ref)) from None
+        return diff_lines(texts[0], texts[1])
+
+    def find_by_subject(self, fnr: str) -> str | None:
+        """The id of the log about this person, if there is one."""
+        found = self.index.logs_of_subject(fnr)
+        return found[0] if found else None
+
+    # -- changing ------------------------------------------------------------
+
+    def save(
+        self,
+        log_id: str,
+        documents: Sequence[DocumentBase],
+        *,
+        expected_revision: str,
+        actor_id: str,
+        deletions: Sequence[DocRef] = (),
+        action: Action = Action.SAVE,
+        extra_files: dict[str, bytes] | None = None,
+    ) -> str:
+        """Save documents (and deletions) as one commit on top of ``expected_revision``.
+
+        If the log moved since the caller read it, EditConflict is raised and
+        nothing is written. Returns the new revision.
+        """
+        if any(d.kind == "log" and d.id != log_id for d in documents):  # type: ignore[attr-defined]
+            raise RuleViolation("the overview's id must be the log id")
+        refs = [ref_of(d) for d in documents] + list(deletions)
+        if DocRef("log", log_id) in deletions:
+            raise RuleViolation("the overview of a log cannot be deleted")
+        with self._open(log_id) as (repo, codec):
+            changes: dict[str, bytes | None] = dict(codec.encode(d) for d in documents)
+            for path, data in (extra_files or {}).items():
+                changes[path] = codec.cipher.seal(path, data)
+            changes.update({layout.path_of(ref): None for ref in deletions})
+            self._check_holder_kept(repo, codec, documents, deletions, expected_revision)
+            event = LogEvent(action, actor_id, tuple(refs))
+            try:
+                commit = repo.commit(changes, expected_revision, actor_id, event.to_message())
+            except RevisionConflict as exc:
+                raise EditConflict(exc.expected, exc.actual) from None
+            except FileNotInRevision as exc:
+                raise DocumentNotFound(str(exc)) from None
+            if any(ref.kind in _INDEXED_KINDS for ref in refs):
+                self._index_repo(log_id, repo, codec, commit.id)
+            else:
+                self.index.set_head(log_id, commit.id)
+        return commit.id
+
+    def restore(
+        self, log_id: str, ref: DocRef, revision: str, *, expected_revision: str, actor_id: str
+    ) -> str:
+        """Bring back an old version of a document as a new commit; history is kept."""
+        old = self.read_document(log_id, ref, revision)
+        return self.save(
+            log_id, [old], expected_revision=expected_revision, actor_id=actor_id,
+            action=Action.RESTORE,
+        )
+
+    def attach(
+        self, log_id: str, metadata: Attachment, data: bytes, *, expected_revision: str, actor_id: str
+    ) -> str:
+        """Store an attachment's encrypted bytes and its metadata in one commit."""
+        if metadata.size_bytes != len(data) or metadata.sha256 != hashlib.sha256(data).hexdigest():
+            raise RuleViolation("the attachment's size or checksum does not match its bytes")
+        return self.save(
+            log_id, [metadata], expected_revision=expected_revision, actor_id=actor_id,
+            action=Action.ATTACH, extra_files={layout.attachment_path(metadata.id): data},
+        )
+
+    def hand_over(
+        self, log_id: str, to_participant: str, *, expected_revision: str, actor_id: str,
+        today: date | None = None,
+    ) -> str:
+        """Pass the baton: the handover record and the new holder land in one commit."""
+        snapshot = self.snapshot(log_id, expected_revision)
+        overview = snapshot.overview
+        if DocRef("participant", to_participant) not in snapshot.documents:
+            raise RuleViolation("the baton can only pass to a participant of the log")
+        handover = BatonHandover(
+            id=new_document_id(), from_holder=overview.holder, to_holder=to_participant,
+            handed_over_on=today or datetime.now(UTC).date(),
+        )
+        return self.save(
+            log_id, [handover, overview.revised(holder=to_participant)],
+            expected_revision=expected_revision, actor_id=actor_id, action=Action.HANDOVER,
+        )
+
+    def shred(self, log_id: str) -> None:
+        """Destroy a log's keys: every version of every file becomes unreadable."""
+        self.keys.shred_log(log_id)
+        self.index.forget(log_id)
+
+    # -- index ---------------------------------------------------------------
+
+    def reindex(self, log_ids: Iterable[str] | None = None) -> int:
+        """Rebuild index rows from the repositories themselves."""
+        count = 0
+        for log_id in self.store.repo_ids() if log_ids is None else log_ids:
+            try:
+                with self._open(log_id) as (repo, codec):
+                    head = repo.head()
+                    if head is not None:
+                        self._index_repo(log_id, repo, codec, head)
+                        count += 1
+            except LogNotFound:
+                self.index.forget(log_id)  # shredded: nothing readable to index
+        return count
+
+    # -- internals -----------------------------------------------------------
+
+    @contextmanager
+    def _open(self, log_id: str) -> Iterator[tuple[LogRepository, LogCodec]]:
+        try:
+            repo = self.store.open(log_id)
+            codec = LogCodec(LogCipher(log_id, self.keys.log_keys(log_id)))
+        except (RepositoryNotFound, DataKeyMissing, ValueError):
+            raise LogNotFound(log_id) from None
+        try:
+            yield repo, codec
+        finally:
+            repo.close()
+
+    @staticmethod
+    def _read_all(repo: LogRepository, revision: str) -> dict[str, bytes]:
+        try:
+            return repo.read_all(revision)
+        except RevisionNotFound:
+            raise DocumentNotFound(revision) from None
+
+    @staticmethod
+    def _read_file(repo: LogRepository, path: str, revision: str | None) -> bytes:
+        try:
+            return repo.read_file(path, revision)
+        except (FileNotInRevision, RevisionNotFound):
+            raise DocumentNotFound(path) from None
+
+    def _check_holder_kept(
+        self, repo: LogRepository, codec: LogCodec, documents: Sequence[DocumentBase],
+        deletions: Sequence[DocRef], revision: str,
+    ) -> None:
+        """Nobody lets go of the baton before someone else holds it (seed 002)."""
+        overview = next((d for d in documents if isinstance(d, LogOverview)), None)
+        if overview is None and not any(ref.kind == "participant" for ref in deletions):
+            return
+        if overview is None:
+            path = layout.path_of(DocRef("log", codec.cipher.log_id))
+            overview = codec.decode(path, self._read_file(repo, path, revision))  # type: ignore[assignment]
+        assert isinstance(overview, LogOverview)
+        holder = DocRef("participant", overview.holder)
+        saved = any(ref_of(d) == holder for d in documents)
+        try:
+            present = saved or layout.path_of(holder) in repo.list_paths(revision)
+        except RevisionNotFound:
+            present = saved
+        if holder in deletions or not present:
+            raise RuleViolation("the log must always have a holder who is a participant")
+
+    def _index_repo(self, log_id: str, repo: LogRepository, codec: LogCodec, head: str) -> None:
+        documents = {}
+        for path in repo.list_paths(head):
+            if layout.kind_of_path(path) in _INDEXED_KINDS:
+                document = codec.decode(path, repo.read_file(path, head))
+                documents[ref_of(document)] = document
+        self._index_snapshot(LogSnapshot(log_id, head, documents))
+
+    def _index_snapshot(self, snapshot: LogSnapshot) -> None:
+        overview = snapshot.overview
+        self.index.record(
+            snapshot.log_id,
+            head=snapshot.revision,
+            status=overview.status.value,
+            subject_fnr=overview.subject.fnr,
+            unit_id=overview.unit_id,
+            relations=relations(snapshot.documents.values(), self.index.person_principal),
+        )

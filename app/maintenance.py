@@ -1,0 +1,52 @@
+"""Whole-instance checks for ``stafettlogg fsck``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.git_backend.maintenance import fsck as git_fsck
+from app.instance import Instance
+
+
+@dataclass
+class CheckReport:
+    """What a check found: how many logs passed, and every problem in words."""
+
+    checked: int = 0
+    recovered: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line for the operator."""
+        state = "OK" if self.ok else f"{len(self.problems)} problem(s)"
+        return f"checked {self.checked} logs, cleared {self.recovered} crash leftovers: {state}"
+
+
+def check_instance(instance: Instance, progress: Callable[[str], None] = print) -> CheckReport:
+    """Clear stale locks, run git fsck on every log, and compare keys and index."""
+    report = CheckReport(recovered=instance.store.recover())
+    repo_ids = instance.store.repo_ids()
+    key_ids = set(instance.keys.log_ids())
+    for number, repo_id in enumerate(repo_ids, start=1):
+        result = git_fsck(repo_id, instance.store.path_of(repo_id))
+        if not result.ok:
+            report.problems.append(f"log {repo_id}: git fsck failed: {result.output[:500]}")
+        if repo_id not in key_ids:
+            progress(f"  log {repo_id} has no data key (shredded): its content is unreadable")
+        else:
+            with instance.store.open(repo_id) as repo:
+                head = repo.head()
+            if instance.index.head_of(repo_id) != head:
+                report.problems.append(f"log {repo_id}: index is behind; run `stafettlogg reindex`")
+        report.checked += 1
+        if number % 100 == 0:
+            progress(f"  checked {number}/{len(repo_ids)}")
+    for orphan in sorted(key_ids - set(repo_ids)):
+        report.problems.append(f"data key {orphan} has no repository")
+    return report
