@@ -29,7 +29,7 @@ class CheckReport:
 
 
 def check_instance(instance: Instance, progress: Callable[[str], None] = print) -> CheckReport:
-    """Clear stale locks, run git fsck on every log, and compare keys and index."""
+    """Clear stale locks, run git fsck on every log, check keys, and repair index drift."""
     report = CheckReport(recovered=instance.store.recover())
     repo_ids = instance.store.repo_ids()
     key_ids = set(instance.keys.log_ids())
@@ -43,7 +43,9 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
             with instance.store.open(repo_id) as repo:
                 head = repo.head()
             if instance.index.head_of(repo_id) != head:
-                report.problems.append(f"log {repo_id}: index is behind; run `stafettlogg reindex`")
+                # A crash between commit and index update: the index is a cache, repair it.
+                instance.logs.reindex([repo_id])
+                report.recovered += 1
         report.checked += 1
         if number % 100 == 0:
             progress(f"  checked {number}/{len(repo_ids)}")

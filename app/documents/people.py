@@ -32,7 +32,9 @@ class Participant(DocumentBase):
     job_title: ShortText = Field("", description="Job title, e.g. kontaktlærer.")
     phone: ShortText = Field("", description="Work phone.")
     email: ShortText = Field("", description="Work e-mail.")
-    notifications: Notifications = Field(default_factory=Notifications)
+    notifications: Notifications = Field(
+        default_factory=Notifications, description="What the participant is notified about."
+    )
     joined_on: date = Field(description="Date the participant joined the log.")
     left_on: date | None = Field(None, description="Date the participant left the log.")
 

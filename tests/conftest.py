@@ -1,0 +1,76 @@
+"""Shared fixtures: real instances in temporary folders, real keys, real Git."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.config import load_settings
+from app.documents.fields import LogTemplate, Service
+from app.documents.overview import Subject
+from app.documents.people import Consent, Participant
+from app.instance import Instance, initialise, open_instance
+from app.logs.ids import new_document_id
+from app.logs.snapshot import LogSnapshot
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def blns() -> list[str]:
+    """The Big List of Naughty Strings from ../shared/testdata."""
+    return json.loads((SHARED / "testdata" / "blns.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def instance(tmp_path: Path) -> Iterator[Instance]:
+    """A fresh instance with its own content store, key and index."""
+    settings = load_settings({"STAFETTLOGG_INSTANCE": str(tmp_path / "instance")})
+    initialise(settings)
+    opened = open_instance(settings)
+    yield opened
+    opened.close()
+
+
+def fnr(day: int, month: int, year: int, serial: int = 100) -> str:
+    """A synthetic (month + 80) fødselsnummer with valid check digits."""
+    from app.demo import synthetic_fnr
+
+    return synthetic_fnr(date(year, month, day), serial)
+
+
+def holder(user_id: str = "s-holder01", service: Service = Service.SCHOOL) -> Participant:
+    """A participant document for a staff member."""
+    return Participant(
+        id=new_document_id(), user_id=user_id, name="Test Holder", service=service,
+        joined_on=TODAY,
+    )
+
+
+def guardian_consent(name: str, number: str, services: list[Service] | None = None,
+                     note: str = "") -> Consent:
+    """A two-year guardian consent from TODAY."""
+    return Consent(
+        id=new_document_id(), given_by_name=name, given_by_fnr=number, role="guardian",
+        purpose="create", services=services or [Service.SCHOOL], valid_from=TODAY,
+        valid_until=TODAY + timedelta(days=730), method="digital", single_guardian_note=note,
+    )
+
+
+def create_log(instance: Instance, *, subject_fnr: str | None = None,
+               holder_doc: Participant | None = None, given_name: str = "Testbarn") -> LogSnapshot:
+    """Create a school log with two guardian consents."""
+    return instance.logs.create_log(
+        actor_id="s-holder01", template=LogTemplate.SCHOOL,
+        subject=Subject(fnr=subject_fnr or fnr(1, 2, 2016), given_name=given_name,
+                        family_name="Testesen", birth_date=date(2016, 2, 1)),
+        municipality="Testkommune", unit_id="enhet-test", holder=holder_doc or holder(),
+        consents=[guardian_consent("Mor Testesen", fnr(3, 4, 1985, 200)),
+                  guardian_consent("Far Testesen", fnr(5, 6, 1984, 300))],
+        today=TODAY,
+    )
