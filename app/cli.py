@@ -166,3 +166,6 @@ def schemas(check: bool, directory: Path) -> None:
         return
     names = write_schemas(directory)
     click.echo(f"wrote {len(names)} schemas to {directory}")
+
+if __name__ == "__main__":
+    main()

@@ -21,6 +21,7 @@ from app.encryption import DataKeyMissing, KeyStore, LogCipher
 from app.git_backend import (
     FileNotInRevision,
     GitStore,
+    InvalidName,
     LogRepository,
     RepositoryNotFound,
     RevisionConflict,
@@ -281,7 +282,7 @@ class LogService:
         try:
             repo = self.store.open(log_id)
             codec = LogCodec(LogCipher(log_id, self.keys.log_keys(log_id)))
-        except (RepositoryNotFound, DataKeyMissing, ValueError):
+        except (RepositoryNotFound, InvalidName, DataKeyMissing, ValueError):
             raise LogNotFound(log_id) from None
         try:
             yield repo, codec
