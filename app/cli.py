@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from app.config import CONFIG_FILE, PROJECT_ROOT, ConfigError, load_settings
-from app.encryption import LocalMasterKey, KeyringError, write_keyring_file
+from app.encryption import KeyringError, LocalMasterKey, write_keyring_file
 from app.instance import Instance, initialise, load_keyring, open_instance
 
 CONFIG_TEMPLATE = """\
@@ -126,8 +126,9 @@ def keys_rotate() -> None:
     write_keyring_file(settings.keyring_file, ring)  # new key first: a crash loses nothing
     instance.keys.keyring = ring
     count = instance.keys.rewrap_all(
-        progress=lambda done, total: click.echo(f"  re-wrapped {done}/{total}")
-        if done % 500 == 0 or done == total else None
+        progress=lambda done, total: (
+            click.echo(f"  re-wrapped {done}/{total}") if done % 500 == 0 or done == total else None
+        )
     )
     click.echo(f"active master key is now {ring.active.key_id}; re-wrapped {count} key files")
     click.echo(f"retire the old key with: stafettlogg keys retire {ring.retired[0].key_id}")
@@ -166,6 +167,7 @@ def schemas(check: bool, directory: Path) -> None:
         return
     names = write_schemas(directory)
     click.echo(f"wrote {len(names)} schemas to {directory}")
+
 
 if __name__ == "__main__":
     main()

@@ -49,15 +49,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     default_store = instance / "content_store" if chosen else PROJECT_ROOT / "content_store"
     content_store = _path(
-        env.get("STAFETTLOGG_CONTENT_STORE") or file_config.get("content_store"), default_store,
+        env.get("STAFETTLOGG_CONTENT_STORE") or file_config.get("content_store"),
+        default_store,
         instance,
     )
     keyring_file = _path(
         env.get("STAFETTLOGG_MASTER_KEY_FILE") or file_config.get("master_key_file"),
-        instance / KEYRING_FILE, instance,
+        instance / KEYRING_FILE,
+        instance,
     )
     try:
-        youth_age = int(env.get("STAFETTLOGG_YOUTH_CONSENT_AGE") or file_config.get("youth_consent_age", 16))
+        youth_age = int(
+            str(
+                env.get("STAFETTLOGG_YOUTH_CONSENT_AGE") or file_config.get("youth_consent_age", 16)
+            )
+        )
     except ValueError:
         raise ConfigError("youth_consent_age must be a whole number") from None
     if youth_age not in (15, 16, 17, 18):

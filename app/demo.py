@@ -36,16 +36,19 @@ class DemoStaff:
 
 
 STAFF = {
-    "hilde": DemoStaff("s-4f1c2a7e", "Hilde Solberg", Service.KINDERGARTEN, "enhet-solsikken",
-                       "Pedagogisk leder"),
-    "per": DemoStaff("s-9b3e5d10", "Per Aasen", Service.SCHOOL, "enhet-nordby-skole",
-                     "Kontaktlærer"),
-    "ingrid": DemoStaff("s-2d7a8c44", "Ingrid Myhre", Service.PPT, "enhet-ppt",
-                        "PP-rådgiver"),
-    "maria": DemoStaff("s-61e0b9f3", "Maria Lund", Service.SCHOOL_HEALTH, "enhet-helsestasjon",
-                       "Helsesykepleier"),
-    "tor": DemoStaff("s-c85f2e17", "Tor Eriksen", Service.SCHOOL, "enhet-nordby-skole",
-                     "Sosiallærer"),
+    "hilde": DemoStaff(
+        "s-4f1c2a7e", "Hilde Solberg", Service.KINDERGARTEN, "enhet-solsikken", "Pedagogisk leder"
+    ),
+    "per": DemoStaff(
+        "s-9b3e5d10", "Per Aasen", Service.SCHOOL, "enhet-nordby-skole", "Kontaktlærer"
+    ),
+    "ingrid": DemoStaff("s-2d7a8c44", "Ingrid Myhre", Service.PPT, "enhet-ppt", "PP-rådgiver"),
+    "maria": DemoStaff(
+        "s-61e0b9f3", "Maria Lund", Service.SCHOOL_HEALTH, "enhet-helsestasjon", "Helsesykepleier"
+    ),
+    "tor": DemoStaff(
+        "s-c85f2e17", "Tor Eriksen", Service.SCHOOL, "enhet-nordby-skole", "Sosiallærer"
+    ),
 }
 
 
@@ -61,18 +64,37 @@ def synthetic_fnr(birth: date, serial: int) -> str:
 
 def _participant(staff: DemoStaff, joined: date) -> Participant:
     return Participant(
-        id=new_document_id(), user_id=staff.user_id, name=staff.name, service=staff.service,
-        unit_id=staff.unit_id, job_title=staff.job_title, joined_on=joined,
+        id=new_document_id(),
+        user_id=staff.user_id,
+        name=staff.name,
+        service=staff.service,
+        unit_id=staff.unit_id,
+        job_title=staff.job_title,
+        joined_on=joined,
         email=f"{staff.name.split()[0].lower()}@demo.kommune.invalid",
     )
 
 
-def _consent(name: str, fnr: str, role: str, services: list[Service], start: date,
-             purpose: str = "create", note: str = "") -> Consent:
+def _consent(
+    name: str,
+    fnr: str,
+    role: str,
+    services: list[Service],
+    start: date,
+    purpose: str = "create",
+    note: str = "",
+) -> Consent:
     return Consent(
-        id=new_document_id(), given_by_name=name, given_by_fnr=fnr, role=role, purpose=purpose,
-        services=services, valid_from=start, valid_until=start + timedelta(days=730),
-        method="digital", single_guardian_note=note,
+        id=new_document_id(),
+        given_by_name=name,
+        given_by_fnr=fnr,
+        role=role,
+        purpose=purpose,
+        services=services,
+        valid_from=start,
+        valid_until=start + timedelta(days=730),
+        method="digital",
+        single_guardian_note=note,
     )
 
 
@@ -83,55 +105,108 @@ def _at(day: date, hour: int) -> datetime:
 def _kindergarten(logs: LogService, today: date) -> str:
     start = today - timedelta(days=120)
     hilde = _participant(STAFF["hilde"], start)
-    subject = Subject(fnr=synthetic_fnr(date(2022, 3, 14), 101), given_name="Nora",
-                      family_name="Berg", birth_date=date(2022, 3, 14))
+    subject = Subject(
+        fnr=synthetic_fnr(date(2022, 3, 14), 101),
+        given_name="Nora",
+        family_name="Berg",
+        birth_date=date(2022, 3, 14),
+    )
     snap = logs.create_log(
-        actor_id=hilde.user_id, template=LogTemplate.KINDERGARTEN, subject=subject,
-        municipality=MUNICIPALITY, unit_id=STAFF["hilde"].unit_id, holder=hilde,
+        actor_id=hilde.user_id,
+        template=LogTemplate.KINDERGARTEN,
+        subject=subject,
+        municipality=MUNICIPALITY,
+        unit_id=STAFF["hilde"].unit_id,
+        holder=hilde,
         consents=[
-            _consent("Kari Berg", synthetic_fnr(date(1990, 6, 2), 211), "guardian",
-                     [Service.KINDERGARTEN, Service.HEALTH_STATION], start),
-            _consent("Ola Berg", synthetic_fnr(date(1988, 11, 23), 313), "guardian",
-                     [Service.KINDERGARTEN, Service.HEALTH_STATION], start),
+            _consent(
+                "Kari Berg",
+                synthetic_fnr(date(1990, 6, 2), 211),
+                "guardian",
+                [Service.KINDERGARTEN, Service.HEALTH_STATION],
+                start,
+            ),
+            _consent(
+                "Ola Berg",
+                synthetic_fnr(date(1988, 11, 23), 313),
+                "guardian",
+                [Service.KINDERGARTEN, Service.HEALTH_STATION],
+                start,
+            ),
         ],
-        initiative=Initiative(id=new_document_id(), raised_by="staff",
-                              raised_by_participant=hilde.id, raised_on=start,
-                              body="Nora snakker lite i barnehagen og trekker seg fra leken."),
+        initiative=Initiative(
+            id=new_document_id(),
+            raised_by="staff",
+            raised_by_participant=hilde.id,
+            raised_on=start,
+            body="Nora snakker lite i barnehagen og trekker seg fra leken.",
+        ),
         today=start,
     )
     rev = snap.revision
-    goal = Goal(id=new_document_id(), title="Nora deltar i lek med to andre barn",
-                arena=Arena.KINDERGARTEN_SCHOOL, body="Vi starter med korte økter i små grupper.")
-    home = Goal(id=new_document_id(), title="Nora forteller om dagen sin hjemme",
-                arena=Arena.HOME_LEISURE)
-    activity = Activity(id=new_document_id(), goal=goal.id, title="Lekegruppe tre ganger i uka",
-                        responsible=hilde.id, deadline=today + timedelta(days=30),
-                        evaluate_on=today + timedelta(days=35), status="ongoing")
-    rev = logs.save(snap.log_id, [goal, home, activity], expected_revision=rev,
-                    actor_id=hilde.user_id)
+    goal = Goal(
+        id=new_document_id(),
+        title="Nora deltar i lek med to andre barn",
+        arena=Arena.KINDERGARTEN_SCHOOL,
+        body="Vi starter med korte økter i små grupper.",
+    )
+    home = Goal(
+        id=new_document_id(), title="Nora forteller om dagen sin hjemme", arena=Arena.HOME_LEISURE
+    )
+    activity = Activity(
+        id=new_document_id(),
+        goal=goal.id,
+        title="Lekegruppe tre ganger i uka",
+        responsible=hilde.id,
+        deadline=today + timedelta(days=30),
+        evaluate_on=today + timedelta(days=35),
+        status="ongoing",
+    )
+    rev = logs.save(
+        snap.log_id, [goal, home, activity], expected_revision=rev, actor_id=hilde.user_id
+    )
     presentation = snap.of_kind(Presentation)[0].revised(
         strengths=["Glad i å tegne", "God til å hjelpe de minste"],
         challenges=["Sier lite i store grupper"],
         social="Trives best med én venn om gangen.",
     )
     rev = logs.save(snap.log_id, [presentation], expected_revision=rev, actor_id=hilde.user_id)
-    evaluation = Evaluation(id=new_document_id(), target_kind="activity", target=activity.id,
-                            author=hilde.id, written_on=today - timedelta(days=3),
-                            body="Nora tok selv initiativ til lek med Emil to ganger denne uka.")
-    meeting = Meeting(id=new_document_id(), title="Oppstartsmøte", starts_at=_at(start, 9),
-                      place="Solsikken barnehage, møterom Blåklokke",
-                      agenda=["Presentasjon", "Mål og aktiviteter", "Neste møte"],
-                      minute_taker=hilde.id, status="held",
-                      attendees=[Attendee(participant=hilde.id),
-                                 Attendee(name="Kari Berg", role="guardian")],
-                      body="Vi ble enige om lekegruppe og at foreldrene spør om dagen hver kveld.")
-    rev = logs.save(snap.log_id, [evaluation, meeting], expected_revision=rev,
-                    actor_id=hilde.user_id)
-    calendar = CalendarEntry(id=new_document_id(), title="Evalueringsmøte",
-                             starts_at=_at(today + timedelta(days=35), 13), place="Solsikken")
-    message = Message(id=new_document_id(), author=hilde.user_id, author_role="participant",
-                      sent_at=_at(today, 8), subject_line="Innkalling til evalueringsmøte",
-                      body="Hei! Vi inviterer til evalueringsmøte. Hilsen Hilde")
+    evaluation = Evaluation(
+        id=new_document_id(),
+        target_kind="activity",
+        target=activity.id,
+        author=hilde.id,
+        written_on=today - timedelta(days=3),
+        body="Nora tok selv initiativ til lek med Emil to ganger denne uka.",
+    )
+    meeting = Meeting(
+        id=new_document_id(),
+        title="Oppstartsmøte",
+        starts_at=_at(start, 9),
+        place="Solsikken barnehage, møterom Blåklokke",
+        agenda=["Presentasjon", "Mål og aktiviteter", "Neste møte"],
+        minute_taker=hilde.id,
+        status="held",
+        attendees=[Attendee(participant=hilde.id), Attendee(name="Kari Berg", role="guardian")],
+        body="Vi ble enige om lekegruppe og at foreldrene spør om dagen hver kveld.",
+    )
+    rev = logs.save(
+        snap.log_id, [evaluation, meeting], expected_revision=rev, actor_id=hilde.user_id
+    )
+    calendar = CalendarEntry(
+        id=new_document_id(),
+        title="Evalueringsmøte",
+        starts_at=_at(today + timedelta(days=35), 13),
+        place="Solsikken",
+    )
+    message = Message(
+        id=new_document_id(),
+        author=hilde.user_id,
+        author_role="participant",
+        sent_at=_at(today, 8),
+        subject_line="Innkalling til evalueringsmøte",
+        body="Hei! Vi inviterer til evalueringsmøte. Hilsen Hilde",
+    )
     logs.save(snap.log_id, [calendar, message], expected_revision=rev, actor_id=hilde.user_id)
     return snap.log_id
 
@@ -139,50 +214,84 @@ def _kindergarten(logs: LogService, today: date) -> str:
 def _school(logs: LogService, today: date) -> str:
     start = today - timedelta(days=300)
     per, ingrid = _participant(STAFF["per"], start), _participant(STAFF["ingrid"], today)
-    subject = Subject(fnr=synthetic_fnr(date(2016, 9, 5), 402), given_name="Jonas",
-                      family_name="Nilsen", birth_date=date(2016, 9, 5))
-    guardians = [("Lise Nilsen", synthetic_fnr(date(1985, 1, 30), 517)),
-                 ("Anders Nilsen", synthetic_fnr(date(1984, 4, 17), 619))]
+    subject = Subject(
+        fnr=synthetic_fnr(date(2016, 9, 5), 402),
+        given_name="Jonas",
+        family_name="Nilsen",
+        birth_date=date(2016, 9, 5),
+    )
+    guardians = [
+        ("Lise Nilsen", synthetic_fnr(date(1985, 1, 30), 517)),
+        ("Anders Nilsen", synthetic_fnr(date(1984, 4, 17), 619)),
+    ]
     snap = logs.create_log(
-        actor_id=per.user_id, template=LogTemplate.SCHOOL, subject=subject,
-        municipality=MUNICIPALITY, unit_id=STAFF["per"].unit_id, holder=per,
+        actor_id=per.user_id,
+        template=LogTemplate.SCHOOL,
+        subject=subject,
+        municipality=MUNICIPALITY,
+        unit_id=STAFF["per"].unit_id,
+        holder=per,
         consents=[_consent(n, f, "guardian", [Service.SCHOOL], start) for n, f in guardians],
         today=start,
     )
-    goal = Goal(id=new_document_id(), title="Jonas leser 15 minutter hver dag",
-                arena=Arena.HOME_LEISURE)
-    reading = Activity(id=new_document_id(), goal=goal.id, title="Lesekvarter med voksen",
-                       responsible=per.id, deadline=today + timedelta(days=14))
-    rev = logs.save(snap.log_id, [goal, reading], expected_revision=snap.revision,
-                    actor_id=per.user_id)
+    goal = Goal(
+        id=new_document_id(), title="Jonas leser 15 minutter hver dag", arena=Arena.HOME_LEISURE
+    )
+    reading = Activity(
+        id=new_document_id(),
+        goal=goal.id,
+        title="Lesekvarter med voksen",
+        responsible=per.id,
+        deadline=today + timedelta(days=14),
+    )
+    rev = logs.save(
+        snap.log_id, [goal, reading], expected_revision=snap.revision, actor_id=per.user_id
+    )
     # A second service joins on new consent (BTI level 2).
-    new_consents = [_consent(n, f, "guardian", [Service.SCHOOL, Service.PPT], today,
-                             purpose="new_service") for n, f in guardians]
-    rev = logs.save(snap.log_id, [ingrid, *new_consents, snap.overview.revised(level=2)],
-                    expected_revision=rev, actor_id=per.user_id)
+    new_consents = [
+        _consent(n, f, "guardian", [Service.SCHOOL, Service.PPT], today, purpose="new_service")
+        for n, f in guardians
+    ]
+    rev = logs.save(
+        snap.log_id,
+        [ingrid, *new_consents, snap.overview.revised(level=2)],
+        expected_revision=rev,
+        actor_id=per.user_id,
+    )
     reading_done = reading.revised(status="completed")
     rev = logs.save(snap.log_id, [reading_done], expected_revision=rev, actor_id=per.user_id)
     # The teacher hands the baton to PPT; nobody lets go before someone has taken over.
-    logs.hand_over(snap.log_id, ingrid.id, expected_revision=rev, actor_id=per.user_id,
-                   today=today)
+    logs.hand_over(snap.log_id, ingrid.id, expected_revision=rev, actor_id=per.user_id, today=today)
     return snap.log_id
 
 
 def _youth(logs: LogService, today: date) -> str:
     start = today - timedelta(days=60)
     maria = _participant(STAFF["maria"], start)
-    birth = date(today.year - 16, 2, 11) if today >= date(today.year, 2, 11) else date(
-        today.year - 17, 2, 11)
-    subject = Subject(fnr=synthetic_fnr(birth, 705), given_name="Sara", family_name="Ahmed",
-                      birth_date=birth)
+    birth = (
+        date(today.year - 16, 2, 11)
+        if today >= date(today.year, 2, 11)
+        else date(today.year - 17, 2, 11)
+    )
+    subject = Subject(
+        fnr=synthetic_fnr(birth, 705), given_name="Sara", family_name="Ahmed", birth_date=birth
+    )
     snap = logs.create_log(
-        actor_id=maria.user_id, template=LogTemplate.HEALTH_STATION, subject=subject,
-        municipality=MUNICIPALITY, unit_id=STAFF["maria"].unit_id, holder=maria,
+        actor_id=maria.user_id,
+        template=LogTemplate.HEALTH_STATION,
+        subject=subject,
+        municipality=MUNICIPALITY,
+        unit_id=STAFF["maria"].unit_id,
+        holder=maria,
         consents=[_consent("Sara Ahmed", subject.fnr, "subject", [Service.SCHOOL_HEALTH], start)],
         today=start,
     )
-    goal = Goal(id=new_document_id(), title="Sara sover minst sju timer om natta",
-                arena=Arena.HOME_LEISURE, body="Sara vil selv følge med på søvnen i en dagbok.")
+    goal = Goal(
+        id=new_document_id(),
+        title="Sara sover minst sju timer om natta",
+        arena=Arena.HOME_LEISURE,
+        body="Sara vil selv følge med på søvnen i en dagbok.",
+    )
     logs.save(snap.log_id, [goal], expected_revision=snap.revision, actor_id=maria.user_id)
     return snap.log_id
 
@@ -190,21 +299,43 @@ def _youth(logs: LogService, today: date) -> str:
 def _closed(logs: LogService, today: date) -> str:
     start = today - timedelta(days=700)
     hilde = _participant(STAFF["hilde"], start)
-    subject = Subject(fnr=synthetic_fnr(date(2020, 12, 1), 808), given_name="Liam",
-                      family_name="Johansen", birth_date=date(2020, 12, 1))
+    subject = Subject(
+        fnr=synthetic_fnr(date(2020, 12, 1), 808),
+        given_name="Liam",
+        family_name="Johansen",
+        birth_date=date(2020, 12, 1),
+    )
     snap = logs.create_log(
-        actor_id=hilde.user_id, template=LogTemplate.KINDERGARTEN, subject=subject,
-        municipality=MUNICIPALITY, unit_id=STAFF["hilde"].unit_id, holder=hilde,
-        consents=[_consent("Emma Johansen", synthetic_fnr(date(1992, 8, 8), 901), "guardian",
-                           [Service.KINDERGARTEN], start,
-                           note="Far har ikke foreldreansvar; mor har bekreftet dette.")],
+        actor_id=hilde.user_id,
+        template=LogTemplate.KINDERGARTEN,
+        subject=subject,
+        municipality=MUNICIPALITY,
+        unit_id=STAFF["hilde"].unit_id,
+        holder=hilde,
+        consents=[
+            _consent(
+                "Emma Johansen",
+                synthetic_fnr(date(1992, 8, 8), 901),
+                "guardian",
+                [Service.KINDERGARTEN],
+                start,
+                note="Far har ikke foreldreansvar; mor har bekreftet dette.",
+            )
+        ],
         today=start,
     )
-    goal = Goal(id=new_document_id(), title="Liam kler på seg selv i garderoben",
-                arena=Arena.KINDERGARTEN_SCHOOL, status="reached")
+    goal = Goal(
+        id=new_document_id(),
+        title="Liam kler på seg selv i garderoben",
+        arena=Arena.KINDERGARTEN_SCHOOL,
+        status="reached",
+    )
     rev = logs.save(snap.log_id, [goal], expected_revision=snap.revision, actor_id=hilde.user_id)
-    closed = snap.overview.revised(status=LogStatus.CLOSED, closed_on=today - timedelta(days=30),
-                                   closing_reason=ClosingReason.GOALS_REACHED)
+    closed = snap.overview.revised(
+        status=LogStatus.CLOSED,
+        closed_on=today - timedelta(days=30),
+        closing_reason=ClosingReason.GOALS_REACHED,
+    )
     logs.save(snap.log_id, [closed], expected_revision=rev, actor_id=hilde.user_id)
     return snap.log_id
 

@@ -18,7 +18,7 @@ from app.git_backend import GitStore, enable_durability
 from app.index import LogIndex
 from app.logs.service import LogService
 
-INDEX_SECRET = "index-person-key"
+INDEX_SECRET = "index-person-key"  # noqa: S105 (a key *name*, not a secret)
 
 
 @dataclass

@@ -47,30 +47,55 @@ def fnr(day: int, month: int, year: int, serial: int = 100) -> str:
 def holder(user_id: str = "s-holder01", service: Service = Service.SCHOOL) -> Participant:
     """A participant document for a staff member."""
     return Participant(
-        id=new_document_id(), user_id=user_id, name="Test Holder", service=service,
+        id=new_document_id(),
+        user_id=user_id,
+        name="Test Holder",
+        service=service,
         joined_on=TODAY,
     )
 
 
-def guardian_consent(name: str, number: str, services: list[Service] | None = None,
-                     note: str = "") -> Consent:
+def guardian_consent(
+    name: str, number: str, services: list[Service] | None = None, note: str = ""
+) -> Consent:
     """A two-year guardian consent from TODAY."""
     return Consent(
-        id=new_document_id(), given_by_name=name, given_by_fnr=number, role="guardian",
-        purpose="create", services=services or [Service.SCHOOL], valid_from=TODAY,
-        valid_until=TODAY + timedelta(days=730), method="digital", single_guardian_note=note,
+        id=new_document_id(),
+        given_by_name=name,
+        given_by_fnr=number,
+        role="guardian",
+        purpose="create",
+        services=services or [Service.SCHOOL],
+        valid_from=TODAY,
+        valid_until=TODAY + timedelta(days=730),
+        method="digital",
+        single_guardian_note=note,
     )
 
 
-def create_log(instance: Instance, *, subject_fnr: str | None = None,
-               holder_doc: Participant | None = None, given_name: str = "Testbarn") -> LogSnapshot:
+def create_log(
+    instance: Instance,
+    *,
+    subject_fnr: str | None = None,
+    holder_doc: Participant | None = None,
+    given_name: str = "Testbarn",
+) -> LogSnapshot:
     """Create a school log with two guardian consents."""
     return instance.logs.create_log(
-        actor_id="s-holder01", template=LogTemplate.SCHOOL,
-        subject=Subject(fnr=subject_fnr or fnr(1, 2, 2016), given_name=given_name,
-                        family_name="Testesen", birth_date=date(2016, 2, 1)),
-        municipality="Testkommune", unit_id="enhet-test", holder=holder_doc or holder(),
-        consents=[guardian_consent("Mor Testesen", fnr(3, 4, 1985, 200)),
-                  guardian_consent("Far Testesen", fnr(5, 6, 1984, 300))],
+        actor_id="s-holder01",
+        template=LogTemplate.SCHOOL,
+        subject=Subject(
+            fnr=subject_fnr or fnr(1, 2, 2016),
+            given_name=given_name,
+            family_name="Testesen",
+            birth_date=date(2016, 2, 1),
+        ),
+        municipality="Testkommune",
+        unit_id="enhet-test",
+        holder=holder_doc or holder(),
+        consents=[
+            guardian_consent("Mor Testesen", fnr(3, 4, 1985, 200)),
+            guardian_consent("Far Testesen", fnr(5, 6, 1984, 300)),
+        ],
         today=TODAY,
     )

@@ -36,7 +36,9 @@ def test_demo_leaves_no_plaintext_in_any_git_object(tmp_path: Path) -> None:
     for log_id in instance.store.repo_ids():
         for document in instance.logs.snapshot(log_id).documents.values():
             for text in _strings(document.model_dump(mode="json")):
-                markers.update(part for part in text.split() if len(part) >= 4 and not _STRUCTURAL.match(part))
+                markers.update(
+                    part for part in text.split() if len(part) >= 4 and not _STRUCTURAL.match(part)
+                )
                 if len(text) >= 4 and not _STRUCTURAL.match(text):
                     markers.add(text)
     instance.close()
@@ -46,7 +48,8 @@ def test_demo_leaves_no_plaintext_in_any_git_object(tmp_path: Path) -> None:
     for repo in sorted((tmp_path / "inst" / "content_store").glob("*.git")):
         dumps += subprocess.run(
             ["git", "-C", str(repo), "cat-file", "--batch-all-objects", "--batch"],
-            capture_output=True, check=True,
+            capture_output=True,
+            check=True,
         ).stdout
         dumps += "\n".join(p.name for p in repo.rglob("*")).encode()
     assert len(dumps) > 10_000

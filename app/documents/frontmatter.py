@@ -37,9 +37,7 @@ MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 MAX_NODES = 5_000
 _OPEN = "---\n"
 _CLOSE = "\n---\n"
-_ALLOWED_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map", "null")
-)
+_ALLOWED_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map", "null"))
 
 
 class _StringsOnlyLoader(yaml.CSafeLoader):
@@ -136,8 +134,12 @@ def serialize_document(document: DocumentBase) -> bytes:
     if _CLOSE in f"\n{header}":
         # Never write something the reader would split wrongly: quote everything.
         header = yaml.dump(
-            ordered, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True,
-            width=2**30, default_style='"',
+            ordered,
+            Dumper=yaml.CSafeDumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=2**30,
+            default_style='"',
         )
     return f"{_OPEN}{header}---\n{document.body}".encode()
 

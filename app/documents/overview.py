@@ -59,7 +59,7 @@ class LogOverview(DocumentBase):
 
 
 class Presentation(DocumentBase):
-    """"Me as a kindergarten child / pupil": strengths and challenges (seed 002 §5.3)."""
+    """ "Me as a kindergarten child / pupil": strengths and challenges (seed 002 §5.3)."""
 
     singleton: ClassVar[bool] = True
     kind: Literal["presentation"] = Field("presentation", description="Document kind.")

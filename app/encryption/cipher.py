@@ -28,7 +28,9 @@ class LogCipher:
             envelope.FORMAT_V1, self._current, os.urandom(envelope.NONCE_SIZE)
         )
         aad = envelope.associated_data(header, self.log_id, path)
-        return envelope.pack(header, self._aead[self._current].encrypt(header.nonce, plaintext, aad))
+        return envelope.pack(
+            header, self._aead[self._current].encrypt(header.nonce, plaintext, aad)
+        )
 
     def open(self, path: str, blob: bytes) -> bytes:
         """Decrypt a sealed file; fails unless log, path and key all match."""
@@ -40,4 +42,6 @@ class LogCipher:
         try:
             return aead.decrypt(header.nonce, ciphertext, aad)
         except InvalidTag:
-            raise DecryptionFailed("blob does not belong to this log and path, or was altered") from None
+            raise DecryptionFailed(
+                "blob does not belong to this log and path, or was altered"
+            ) from None

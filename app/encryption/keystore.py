@@ -155,7 +155,9 @@ class KeyStore:
         try:
             document = json.loads(path.read_bytes())
         except FileNotFoundError:
-            raise DataKeyMissing("no data keys: the log does not exist here or was shredded") from None
+            raise DataKeyMissing(
+                "no data keys: the log does not exist here or was shredded"
+            ) from None
         if not isinstance(document, dict) or document.get("format") != KEYFILE_FORMAT:
             raise KeyringError(f"{path.name} is not a stafettlogg key file")
         return document

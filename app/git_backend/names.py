@@ -12,7 +12,9 @@ import re
 from app.git_backend.errors import InvalidName
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
-_PATH = re.compile(r"^(?:[a-z0-9][a-z0-9-]{0,63}/){0,4}[a-z0-9][a-z0-9-]{0,63}(?:\.[a-z0-9]{1,8}){1,2}$")
+_PATH = re.compile(
+    r"^(?:[a-z0-9][a-z0-9-]{0,63}/){0,4}[a-z0-9][a-z0-9-]{0,63}(?:\.[a-z0-9]{1,8}){1,2}$"
+)
 
 
 def check_id(value: str, what: str = "id") -> str:

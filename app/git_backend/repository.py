@@ -131,7 +131,7 @@ class LogRepository:
                 None, signature, signature, message, tree_id, parents
             )
             self._move_branch(commit_id, expected_parent)
-        return _info(self._repo[commit_id])
+        return _info(self._commit(str(commit_id)))
 
     # -- internals -----------------------------------------------------------
 

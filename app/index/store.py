@@ -55,9 +55,7 @@ class LogIndex:
         self._local = threading.local()
         self._db().executescript(_SCHEMA)  # executescript manages its own transaction
         with self._transaction() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
-            )
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
 
     def person_principal(self, fnr: str) -> str:
         """The keyed hash standing in for a person known by fødselsnummer."""
@@ -89,7 +87,9 @@ class LogIndex:
         """Note a new head of a log whose relations did not change."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._transaction() as db:
-            db.execute("UPDATE logs SET head = ?, updated_at = ? WHERE log_id = ?", (head, now, log_id))
+            db.execute(
+                "UPDATE logs SET head = ?, updated_at = ? WHERE log_id = ?", (head, now, log_id)
+            )
 
     def forget(self, log_id: str) -> None:
         """Remove a log from the index (after shredding)."""

@@ -24,7 +24,10 @@ def diff_lines(old_text: str, new_text: str) -> list[DiffLine]:
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            result += [DiffLine("same", i + 1, j + 1, old[i]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
+            result += [
+                DiffLine("same", i + 1, j + 1, old[i])
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            ]
             continue
         result += [DiffLine("removed", i + 1, None, old[i]) for i in range(i1, i2)]
         result += [DiffLine("added", None, j + 1, new[j]) for j in range(j1, j2)]

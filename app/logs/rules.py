@@ -24,7 +24,9 @@ def check_creation_consents(
     Guardians consent; when only one guardian signed, the holder must record
     why. From ``youth_age`` the subject may consent alone.
     """
-    valid = [c for c in consents if c.valid_from <= today <= c.valid_until and c.withdrawn_at is None]
+    valid = [
+        c for c in consents if c.valid_from <= today <= c.valid_until and c.withdrawn_at is None
+    ]
     subject_consents = [c for c in valid if c.role == "subject" and c.given_by_fnr == subject.fnr]
     guardian_consents = [c for c in valid if c.role == "guardian"]
     if subject_consents and age_on(subject.birth_date, today) >= youth_age:

@@ -7,8 +7,7 @@ index. Views and commands call these verbs; none of them sees Git, keys or YAML.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
@@ -87,10 +86,17 @@ class LogService:
         check_creation_consents(subject, consents, today, self.youth_age)
         log_id = new_log_id()
         overview = LogOverview(
-            id=log_id, subject=subject, municipality=municipality, unit_id=unit_id,
-            template=template, holder=holder.id, opened_on=today,
+            id=log_id,
+            subject=subject,
+            municipality=municipality,
+            unit_id=unit_id,
+            template=template,
+            holder=holder.id,
+            opened_on=today,
         )
-        presentation = Presentation(id=new_document_id(), title=TEMPLATES[template].presentation_title)
+        presentation = Presentation(
+            id=new_document_id(), title=TEMPLATES[template].presentation_title
+        )
         documents: list[DocumentBase] = [overview, presentation, holder, *consents]
         if initiative is not None:
             documents.append(initiative)
@@ -128,7 +134,9 @@ class LogService:
             path = layout.path_of(ref)
             return codec.decode(path, self._read_file(repo, path, revision))
 
-    def read_attachment(self, log_id: str, attachment_id: str, revision: str | None = None) -> bytes:
+    def read_attachment(
+        self, log_id: str, attachment_id: str, revision: str | None = None
+    ) -> bytes:
         """The decrypted bytes of an attachment."""
         with self._open(log_id) as (repo, codec):
             path = layout.attachment_path(attachment_id)
@@ -221,23 +229,41 @@ class LogService:
         """Bring back an old version of a document as a new commit; history is kept."""
         old = self.read_document(log_id, ref, revision)
         return self.save(
-            log_id, [old], expected_revision=expected_revision, actor_id=actor_id,
+            log_id,
+            [old],
+            expected_revision=expected_revision,
+            actor_id=actor_id,
             action=Action.RESTORE,
         )
 
     def attach(
-        self, log_id: str, metadata: Attachment, data: bytes, *, expected_revision: str, actor_id: str
+        self,
+        log_id: str,
+        metadata: Attachment,
+        data: bytes,
+        *,
+        expected_revision: str,
+        actor_id: str,
     ) -> str:
         """Store an attachment's encrypted bytes and its metadata in one commit."""
         if metadata.size_bytes != len(data) or metadata.sha256 != hashlib.sha256(data).hexdigest():
             raise RuleViolation("the attachment's size or checksum does not match its bytes")
         return self.save(
-            log_id, [metadata], expected_revision=expected_revision, actor_id=actor_id,
-            action=Action.ATTACH, extra_files={layout.attachment_path(metadata.id): data},
+            log_id,
+            [metadata],
+            expected_revision=expected_revision,
+            actor_id=actor_id,
+            action=Action.ATTACH,
+            extra_files={layout.attachment_path(metadata.id): data},
         )
 
     def hand_over(
-        self, log_id: str, to_participant: str, *, expected_revision: str, actor_id: str,
+        self,
+        log_id: str,
+        to_participant: str,
+        *,
+        expected_revision: str,
+        actor_id: str,
         today: date | None = None,
     ) -> str:
         """Pass the baton: the handover record and the new holder land in one commit."""
@@ -246,12 +272,17 @@ class LogService:
         if DocRef("participant", to_participant) not in snapshot.documents:
             raise RuleViolation("the baton can only pass to a participant of the log")
         handover = BatonHandover(
-            id=new_document_id(), from_holder=overview.holder, to_holder=to_participant,
+            id=new_document_id(),
+            from_holder=overview.holder,
+            to_holder=to_participant,
             handed_over_on=today or datetime.now(UTC).date(),
         )
         return self.save(
-            log_id, [handover, overview.revised(holder=to_participant)],
-            expected_revision=expected_revision, actor_id=actor_id, action=Action.HANDOVER,
+            log_id,
+            [handover, overview.revised(holder=to_participant)],
+            expected_revision=expected_revision,
+            actor_id=actor_id,
+            action=Action.HANDOVER,
         )
 
     def shred(self, log_id: str) -> None:
@@ -304,8 +335,12 @@ class LogService:
             raise DocumentNotFound(path) from None
 
     def _check_holder_kept(
-        self, repo: LogRepository, codec: LogCodec, documents: Sequence[DocumentBase],
-        deletions: Sequence[DocRef], revision: str,
+        self,
+        repo: LogRepository,
+        codec: LogCodec,
+        documents: Sequence[DocumentBase],
+        deletions: Sequence[DocRef],
+        revision: str,
     ) -> None:
         """Nobody lets go of the baton before someone else holds it (seed 002)."""
         overview = next((d for d in documents if isinstance(d, LogOverview)), None)

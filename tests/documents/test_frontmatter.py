@@ -18,8 +18,9 @@ from tests.conftest import fnr, guardian_consent
 
 
 def _goal(**changes: object) -> Goal:
-    return Goal.model_validate({"id": "abcdefgh12", "title": "Lese", "arena": "home_leisure",
-                                **changes})
+    return Goal.model_validate(
+        {"id": "abcdefgh12", "title": "Lese", "arena": "home_leisure", **changes}
+    )
 
 
 def _doc(front: str, body: str = "") -> bytes:
@@ -48,8 +49,15 @@ def test_files_are_readable_by_python_frontmatter() -> None:
 
 @pytest.mark.parametrize(
     ("yaml_value", "expected"),
-    [("no", "no"), ("yes", "yes"), ("01020312345", "01020312345"), ("1.10", "1.10"),
-     ("12:30:00", "12:30:00"), ("0x1F", "0x1F"), ("~", None)],
+    [
+        ("no", "no"),
+        ("yes", "yes"),
+        ("01020312345", "01020312345"),
+        ("1.10", "1.10"),
+        ("12:30:00", "12:30:00"),
+        ("0x1F", "0x1F"),
+        ("~", None),
+    ],
 )
 def test_yaml_11_surprises_stay_as_written(yaml_value: str, expected: str | None) -> None:
     fields, _body = split_document(_doc(f"kind: goal\nx: {yaml_value}\n"))
@@ -121,20 +129,31 @@ def test_malformed_documents_give_typed_error(data: bytes, message: str) -> None
 @pytest.mark.parametrize(
     ("front", "field"),
     [
-        ("kind: activity\nid: abcdefgh12\ngoal: abcdefgh13\ntitle: t\nresponsible: abcdefgh14\n"
-         "deadline: 2024-13-45\n", "deadline"),
-        ("kind: activity\nid: abcdefgh12\ngoal: abcdefgh13\ntitle: t\nresponsible: abcdefgh14\n"
-         "deadline: 2024-02-30\n", "deadline"),
+        (
+            "kind: activity\nid: abcdefgh12\ngoal: abcdefgh13\ntitle: t\nresponsible: abcdefgh14\n"
+            "deadline: 2024-13-45\n",
+            "deadline",
+        ),
+        (
+            "kind: activity\nid: abcdefgh12\ngoal: abcdefgh13\ntitle: t\nresponsible: abcdefgh14\n"
+            "deadline: 2024-02-30\n",
+            "deadline",
+        ),
         ("kind: goal\nid: abcdefgh12\ntitle: t\narena: home_leisure\nextra: 1\n", "extra"),
         ("kind: goal\nid: ABC\ntitle: t\narena: home_leisure\n", "id"),
         ("kind: goal\nid: abcdefgh12\ntitle: t\narena: moon\n", "arena"),
-        ("kind: goal\nid: abcdefgh12\ntitle: t\narena: home_leisure\nschema_version: 2\n",
-         "schema_version"),
+        (
+            "kind: goal\nid: abcdefgh12\ntitle: t\narena: home_leisure\nschema_version: 2\n",
+            "schema_version",
+        ),
         ("kind: nope\nid: abcdefgh12\n", "kind"),
         ("id: abcdefgh12\n", "kind"),
-        ("kind: consent\nid: abcdefgh12\ngiven_by_name: A\ngiven_by_fnr: 01020312345\n"
-         "role: guardian\npurpose: create\nservices: [school]\nvalid_from: 2026-01-01\n"
-         "valid_until: 2027-01-01\nmethod: digital\n", "given_by_fnr"),
+        (
+            "kind: consent\nid: abcdefgh12\ngiven_by_name: A\ngiven_by_fnr: 01020312345\n"
+            "role: guardian\npurpose: create\nservices: [school]\nvalid_from: 2026-01-01\n"
+            "valid_until: 2027-01-01\nmethod: digital\n",
+            "given_by_fnr",
+        ),
     ],
 )
 def test_invalid_values_give_typed_error_naming_the_field(front: str, field: str) -> None:
@@ -144,4 +163,6 @@ def test_invalid_values_give_typed_error_naming_the_field(front: str, field: str
 
 
 def test_all_errors_share_one_base() -> None:
-    assert issubclass(InvalidFrontMatter, DocumentError) and issubclass(InvalidDocument, DocumentError)
+    assert issubclass(InvalidFrontMatter, DocumentError) and issubclass(
+        InvalidDocument, DocumentError
+    )

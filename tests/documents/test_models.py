@@ -16,8 +16,20 @@ from tests.conftest import fnr
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_KINDS = {
-    "log", "presentation", "initiative", "goal", "activity", "evaluation", "meeting", "message",
-    "calendar_entry", "participant", "consent", "attachment", "level_change", "baton_handover",
+    "log",
+    "presentation",
+    "initiative",
+    "goal",
+    "activity",
+    "evaluation",
+    "meeting",
+    "message",
+    "calendar_entry",
+    "participant",
+    "consent",
+    "attachment",
+    "level_change",
+    "baton_handover",
 }
 
 
@@ -53,27 +65,52 @@ def test_fnr_is_always_a_string_and_checked() -> None:
     assert not has_valid_check_digits(number[:-1] + str((int(number[-1]) + 1) % 10))
     assert not has_valid_check_digits("1234567890")
     assert not has_valid_check_digits("١٢٣٤٥٦٧٨٩٠١")  # non-ASCII digits
-    assert complete_check_digits("010203123") is None or len(complete_check_digits("010203123")) == 11
+    assert (
+        complete_check_digits("010203123") is None or len(complete_check_digits("010203123")) == 11
+    )
     with pytest.raises(ValidationError):
-        LogOverview.model_validate({
-            "id": "abcdefgh12", "subject": {"fnr": 1402228012, "given_name": "A",
-                                            "family_name": "B", "birth_date": "2022-03-14"},
-            "municipality": "M", "unit_id": "enhet-a", "template": "school",
-            "holder": "abcdefgh13", "opened_on": "2026-01-01",
-        })
+        LogOverview.model_validate(
+            {
+                "id": "abcdefgh12",
+                "subject": {
+                    "fnr": 1402228012,
+                    "given_name": "A",
+                    "family_name": "B",
+                    "birth_date": "2022-03-14",
+                },
+                "municipality": "M",
+                "unit_id": "enhet-a",
+                "template": "school",
+                "holder": "abcdefgh13",
+                "opened_on": "2026-01-01",
+            }
+        )
 
 
 def test_closed_log_needs_date_and_reason() -> None:
     base = {
-        "id": "abcdefgh12", "municipality": "M", "unit_id": "enhet-a", "template": "school",
-        "holder": "abcdefgh13", "opened_on": "2026-01-01",
-        "subject": {"fnr": fnr(1, 2, 2016), "given_name": "A", "family_name": "B",
-                    "birth_date": "2016-02-01"},
+        "id": "abcdefgh12",
+        "municipality": "M",
+        "unit_id": "enhet-a",
+        "template": "school",
+        "holder": "abcdefgh13",
+        "opened_on": "2026-01-01",
+        "subject": {
+            "fnr": fnr(1, 2, 2016),
+            "given_name": "A",
+            "family_name": "B",
+            "birth_date": "2016-02-01",
+        },
     }
     with pytest.raises(ValidationError, match="closed_on and closing_reason"):
         LogOverview.model_validate({**base, "status": "closed"})
     closed = LogOverview.model_validate(
-        {**base, "status": "closed", "closed_on": date(2026, 5, 1), "closing_reason": "goals_reached"}
+        {
+            **base,
+            "status": "closed",
+            "closed_on": date(2026, 5, 1),
+            "closing_reason": "goals_reached",
+        }
     )
     assert closed.revised(status="active", closed_on=None, closing_reason=None).status == "active"
 

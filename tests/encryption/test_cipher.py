@@ -6,8 +6,7 @@ import os
 
 import pytest
 
-from app.encryption import DecryptionFailed, LogCipher
-from app.encryption import envelope
+from app.encryption import DecryptionFailed, LogCipher, envelope
 
 KEY = bytes(range(32))
 

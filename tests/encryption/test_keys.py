@@ -77,7 +77,9 @@ def test_wrong_master_key_cannot_unwrap(tmp_path: Path) -> None:
 def test_key_file_copied_to_another_log_fails(tmp_path: Path) -> None:
     store = KeyStore(tmp_path, MasterKeyRing(LocalMasterKey.generate()))
     store.create_log_keys("log-one")
-    (tmp_path / "logs" / "log-two.json").write_bytes((tmp_path / "logs" / "log-one.json").read_bytes())
+    (tmp_path / "logs" / "log-two.json").write_bytes(
+        (tmp_path / "logs" / "log-one.json").read_bytes()
+    )
     with pytest.raises(KeyringError):
         store.log_keys("log-two")
 

@@ -54,7 +54,9 @@ def test_two_threads_same_parent_exactly_one_wins(instance: Instance) -> None:
     assert len(winners) == 1 and len(losers) == 1
     # The loser reloads and saves again: both changes are present, nothing lost.
     instance.logs.save(
-        snap.log_id, [goals[losers[0]]], expected_revision=instance.logs.head(snap.log_id),
+        snap.log_id,
+        [goals[losers[0]]],
+        expected_revision=instance.logs.head(snap.log_id),
         actor_id="s-writer01",
     )
     titles = {g.title for g in instance.logs.snapshot(snap.log_id).of_kind(Goal)}
@@ -87,7 +89,10 @@ def test_two_processes_same_parent_exactly_one_wins(instance: Instance, tmp_path
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", _RACER, snap.log_id, snap.revision, new_document_id(), str(go)],
-            stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
         )
         for _ in range(2)
     ]
@@ -109,7 +114,11 @@ def test_sigkill_mid_write_loses_nothing_acknowledged(instance: Instance) -> Non
     for _round in range(12):
         child = subprocess.Popen(
             [sys.executable, "-m", "tests.helpers.crash_writer", snap.log_id, goal.id],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
         )
         time.sleep(rng.uniform(0.6, 1.2))  # interpreter start-up is ~0.5 s
         child.send_signal(signal.SIGKILL)
@@ -125,7 +134,9 @@ def test_sigkill_mid_write_loses_nothing_acknowledged(instance: Instance) -> Non
     assert missing == []
     head = instance.logs.head(snap.log_id)
     after = instance.logs.save(
-        snap.log_id, [goal.revised(title="Etter krasj")], expected_revision=head,
+        snap.log_id,
+        [goal.revised(title="Etter krasj")],
+        expected_revision=head,
         actor_id="s-crasher1",
     )
     assert instance.logs.read_document(snap.log_id, DocRef("goal", goal.id)).title == "Etter krasj"

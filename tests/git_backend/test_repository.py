@@ -50,9 +50,12 @@ def test_author_is_opaque_and_nothing_else(store: GitStore) -> None:
     store.create("log-one", {"a.md": b"x"}, "s-author1", "create")
     out = subprocess.run(
         ["git", "-C", str(store.path_of("log-one")), "log", "--format=%an|%ae|%cn|%ce"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
-    assert out == "s-author1|s-author1@users.stafettlogg.invalid|s-author1|s-author1@users.stafettlogg.invalid"
+    identity = "s-author1|s-author1@users.stafettlogg.invalid"
+    assert out == f"{identity}|{identity}"
 
 
 def test_stale_parent_is_a_conflict_and_writes_nothing(store: GitStore) -> None:
@@ -85,8 +88,22 @@ def test_errors_are_typed(store: GitStore) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["..", ".git/config", "a/../b.md", "A.md", "a b.md", "ø.md", "/abs.md", "a\\b.md",
-             "nul", "a.md\x00", "", ".hidden.md", "a//b.md"],
+    "path",
+    [
+        "..",
+        ".git/config",
+        "a/../b.md",
+        "A.md",
+        "a b.md",
+        "ø.md",
+        "/abs.md",
+        "a\\b.md",
+        "nul",
+        "a.md\x00",
+        "",
+        ".hidden.md",
+        "a//b.md",
+    ],
 )
 def test_unsafe_paths_refused(store: GitStore, path: str) -> None:
     first = store.create("log-one", {"a.md": b"x"}, "s-author1", "create")
@@ -108,7 +125,9 @@ def test_fsck_and_bundle(store: GitStore, tmp_path: Path) -> None:
     assert fsck("log-one", store.path_of("log-one")).ok
     target = tmp_path / "log.bundle"
     bundle(store.path_of("log-one"), target)
-    verify = subprocess.run(["git", "bundle", "list-heads", str(target)], capture_output=True, text=True)
+    verify = subprocess.run(
+        ["git", "bundle", "list-heads", str(target)], capture_output=True, text=True
+    )
     assert verify.returncode == 0 and "refs/heads/main" in verify.stdout
 
 

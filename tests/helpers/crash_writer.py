@@ -25,8 +25,10 @@ def main(log_id: str, goal_id: str) -> None:
     while True:
         number += 1
         revision = logs.save(
-            log_id, [goal.revised(title=f"Versjon {number}")],
-            expected_revision=revision, actor_id="s-crasher1",
+            log_id,
+            [goal.revised(title=f"Versjon {number}")],
+            expected_revision=revision,
+            actor_id="s-crasher1",
         )
         sys.stdout.write(revision + "\n")
         sys.stdout.flush()

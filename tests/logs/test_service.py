@@ -34,15 +34,23 @@ def _goal(title: str = "Lese hver dag") -> Goal:
 
 @pytest.mark.parametrize(
     ("template", "title"),
-    [(LogTemplate.KINDERGARTEN, "Meg som barnehagebarn"), (LogTemplate.SCHOOL, "Meg som elev"),
-     (LogTemplate.HEALTH_STATION, "Meg som barn"), (LogTemplate.PREGNANCY, "Meg som gravid")],
+    [
+        (LogTemplate.KINDERGARTEN, "Meg som barnehagebarn"),
+        (LogTemplate.SCHOOL, "Meg som elev"),
+        (LogTemplate.HEALTH_STATION, "Meg som barn"),
+        (LogTemplate.PREGNANCY, "Meg som gravid"),
+    ],
 )
 def test_create_from_each_template(instance: Instance, template: LogTemplate, title: str) -> None:
     snap = instance.logs.create_log(
-        actor_id="s-holder01", template=template,
-        subject=Subject(fnr=fnr(1, 2, 2016), given_name="A", family_name="B",
-                        birth_date=date(2016, 2, 1)),
-        municipality="M", unit_id="enhet-a", holder=holder(),
+        actor_id="s-holder01",
+        template=template,
+        subject=Subject(
+            fnr=fnr(1, 2, 2016), given_name="A", family_name="B", birth_date=date(2016, 2, 1)
+        ),
+        municipality="M",
+        unit_id="enhet-a",
+        holder=holder(),
         consents=[guardian_consent("Mor", fnr(3, 4, 1985, 200), note="Far er ukjent.")],
         today=TODAY,
     )
@@ -62,10 +70,18 @@ def test_existing_subject_is_found_not_duplicated(instance: Instance) -> None:
 
 
 def test_creation_requires_consent_rules(instance: Instance) -> None:
-    subject = Subject(fnr=fnr(1, 2, 2016), given_name="A", family_name="B",
-                      birth_date=date(2016, 2, 1))
-    common = {"actor_id": "s-holder01", "template": LogTemplate.SCHOOL, "subject": subject,
-              "municipality": "M", "unit_id": "enhet-a", "holder": holder(), "today": TODAY}
+    subject = Subject(
+        fnr=fnr(1, 2, 2016), given_name="A", family_name="B", birth_date=date(2016, 2, 1)
+    )
+    common = {
+        "actor_id": "s-holder01",
+        "template": LogTemplate.SCHOOL,
+        "subject": subject,
+        "municipality": "M",
+        "unit_id": "enhet-a",
+        "holder": holder(),
+        "today": TODAY,
+    }
     with pytest.raises(RuleViolation, match="consent"):
         instance.logs.create_log(consents=[], **common)
     with pytest.raises(RuleViolation, match="only one guardian"):
@@ -76,42 +92,75 @@ def test_creation_requires_consent_rules(instance: Instance) -> None:
 def test_youth_may_consent_alone_from_the_configured_age(instance: Instance) -> None:
     born = date(TODAY.year - 16, 1, 1)
     subject = Subject(fnr=fnr(1, 1, born.year), given_name="Ung", family_name="B", birth_date=born)
-    own = Consent(id=new_document_id(), given_by_name="Ung B", given_by_fnr=subject.fnr,
-                  role="subject", purpose="create", services=[Service.SCHOOL_HEALTH],
-                  valid_from=TODAY, valid_until=TODAY + timedelta(days=700), method="digital")
+    own = Consent(
+        id=new_document_id(),
+        given_by_name="Ung B",
+        given_by_fnr=subject.fnr,
+        role="subject",
+        purpose="create",
+        services=[Service.SCHOOL_HEALTH],
+        valid_from=TODAY,
+        valid_until=TODAY + timedelta(days=700),
+        method="digital",
+    )
     snap = instance.logs.create_log(
-        actor_id="s-holder01", template=LogTemplate.HEALTH_STATION, subject=subject,
-        municipality="M", unit_id="enhet-a", holder=holder(), consents=[own], today=TODAY,
+        actor_id="s-holder01",
+        template=LogTemplate.HEALTH_STATION,
+        subject=subject,
+        municipality="M",
+        unit_id="enhet-a",
+        holder=holder(),
+        consents=[own],
+        today=TODAY,
     )
     assert snap.log_id
-    younger = Subject(fnr=fnr(2, 1, born.year + 1), given_name="Yngre", family_name="B",
-                      birth_date=date(born.year + 1, 1, 2))
+    younger = Subject(
+        fnr=fnr(2, 1, born.year + 1),
+        given_name="Yngre",
+        family_name="B",
+        birth_date=date(born.year + 1, 1, 2),
+    )
     with pytest.raises(RuleViolation):
         instance.logs.create_log(
-            actor_id="s-holder01", template=LogTemplate.HEALTH_STATION, subject=younger,
-            municipality="M", unit_id="enhet-a", holder=holder(),
-            consents=[own.revised(given_by_fnr=younger.fnr)], today=TODAY,
+            actor_id="s-holder01",
+            template=LogTemplate.HEALTH_STATION,
+            subject=younger,
+            municipality="M",
+            unit_id="enhet-a",
+            holder=holder(),
+            consents=[own.revised(given_by_fnr=younger.fnr)],
+            today=TODAY,
         )
 
 
 def test_save_history_diff_restore(instance: Instance) -> None:
     snap = create_log(instance)
     goal = _goal("Lese 10 minutter")
-    r1 = instance.logs.save(snap.log_id, [goal], expected_revision=snap.revision,
-                            actor_id="s-holder01")
-    r2 = instance.logs.save(snap.log_id, [goal.revised(title="Lese 20 minutter")],
-                            expected_revision=r1, actor_id="s-other01")
+    r1 = instance.logs.save(
+        snap.log_id, [goal], expected_revision=snap.revision, actor_id="s-holder01"
+    )
+    r2 = instance.logs.save(
+        snap.log_id,
+        [goal.revised(title="Lese 20 minutter")],
+        expected_revision=r1,
+        actor_id="s-other01",
+    )
     ref = DocRef("goal", goal.id)
     history = instance.logs.history(snap.log_id, ref)
     assert [h.revision for h in history] == [r2, r1]
     assert history[0].author_id == "s-other01" and history[0].event.action == Action.SAVE
     assert history[0].event.documents == (ref,)
     assert [h.event.action for h in instance.logs.history(snap.log_id)] == [
-        Action.SAVE, Action.SAVE, Action.CREATE_LOG]
+        Action.SAVE,
+        Action.SAVE,
+        Action.CREATE_LOG,
+    ]
 
     diff = instance.logs.diff(snap.log_id, ref, r1, r2)
     assert [(d.op, d.text) for d in diff if d.op != "same"] == [
-        ("removed", "title: Lese 10 minutter"), ("added", "title: Lese 20 minutter")]
+        ("removed", "title: Lese 10 minutter"),
+        ("added", "title: Lese 20 minutter"),
+    ]
     created = instance.logs.diff(snap.log_id, ref, snap.revision, r1)
     assert created and all(d.op == "added" for d in created)
 
@@ -126,50 +175,82 @@ def test_stale_save_is_a_conflict(instance: Instance) -> None:
     snap = create_log(instance)
     instance.logs.save(snap.log_id, [_goal()], expected_revision=snap.revision, actor_id="s-a0001")
     with pytest.raises(EditConflict):
-        instance.logs.save(snap.log_id, [_goal()], expected_revision=snap.revision,
-                           actor_id="s-b0001")
+        instance.logs.save(
+            snap.log_id, [_goal()], expected_revision=snap.revision, actor_id="s-b0001"
+        )
     assert len(instance.logs.snapshot(snap.log_id).of_kind(Goal)) == 1
 
 
 def test_delete_and_missing_documents(instance: Instance) -> None:
     snap = create_log(instance)
     goal = _goal()
-    r1 = instance.logs.save(snap.log_id, [goal], expected_revision=snap.revision, actor_id="s-a0001")
-    r2 = instance.logs.save(snap.log_id, [], deletions=[DocRef("goal", goal.id)],
-                            expected_revision=r1, actor_id="s-a0001")
+    r1 = instance.logs.save(
+        snap.log_id, [goal], expected_revision=snap.revision, actor_id="s-a0001"
+    )
+    r2 = instance.logs.save(
+        snap.log_id,
+        [],
+        deletions=[DocRef("goal", goal.id)],
+        expected_revision=r1,
+        actor_id="s-a0001",
+    )
     assert instance.logs.snapshot(snap.log_id).of_kind(Goal) == []
     assert instance.logs.read_document(snap.log_id, DocRef("goal", goal.id), r1) == goal
     with pytest.raises(DocumentNotFound):
         instance.logs.read_document(snap.log_id, DocRef("goal", goal.id))
     with pytest.raises(DocumentNotFound):
-        instance.logs.save(snap.log_id, [], deletions=[DocRef("goal", goal.id)],
-                           expected_revision=r2, actor_id="s-a0001")
+        instance.logs.save(
+            snap.log_id,
+            [],
+            deletions=[DocRef("goal", goal.id)],
+            expected_revision=r2,
+            actor_id="s-a0001",
+        )
     with pytest.raises(RuleViolation):
-        instance.logs.save(snap.log_id, [], deletions=[DocRef("log", snap.log_id)],
-                           expected_revision=r2, actor_id="s-a0001")
+        instance.logs.save(
+            snap.log_id,
+            [],
+            deletions=[DocRef("log", snap.log_id)],
+            expected_revision=r2,
+            actor_id="s-a0001",
+        )
 
 
 def test_holder_can_never_be_removed(instance: Instance) -> None:
     snap = create_log(instance)
     holder_ref = DocRef("participant", snap.overview.holder)
     with pytest.raises(RuleViolation, match="holder"):
-        instance.logs.save(snap.log_id, [], deletions=[holder_ref],
-                           expected_revision=snap.revision, actor_id="s-a0001")
+        instance.logs.save(
+            snap.log_id,
+            [],
+            deletions=[holder_ref],
+            expected_revision=snap.revision,
+            actor_id="s-a0001",
+        )
     with pytest.raises(RuleViolation, match="holder"):
-        instance.logs.save(snap.log_id, [snap.overview.revised(holder="nosuchperson1")],
-                           expected_revision=snap.revision, actor_id="s-a0001")
+        instance.logs.save(
+            snap.log_id,
+            [snap.overview.revised(holder="nosuchperson1")],
+            expected_revision=snap.revision,
+            actor_id="s-a0001",
+        )
 
 
 def test_handover_moves_baton_and_index(instance: Instance) -> None:
     snap = create_log(instance)
-    ppt = Participant(id=new_document_id(), user_id="s-ppt00001", name="PPT", service=Service.PPT,
-                      joined_on=TODAY)
-    r1 = instance.logs.save(snap.log_id, [ppt], expected_revision=snap.revision, actor_id="s-holder01")
+    ppt = Participant(
+        id=new_document_id(), user_id="s-ppt00001", name="PPT", service=Service.PPT, joined_on=TODAY
+    )
+    r1 = instance.logs.save(
+        snap.log_id, [ppt], expected_revision=snap.revision, actor_id="s-holder01"
+    )
     with pytest.raises(RuleViolation):
-        instance.logs.hand_over(snap.log_id, "nosuchperson1", expected_revision=r1,
-                                actor_id="s-holder01")
-    instance.logs.hand_over(snap.log_id, ppt.id, expected_revision=r1, actor_id="s-holder01",
-                            today=TODAY)
+        instance.logs.hand_over(
+            snap.log_id, "nosuchperson1", expected_revision=r1, actor_id="s-holder01"
+        )
+    instance.logs.hand_over(
+        snap.log_id, ppt.id, expected_revision=r1, actor_id="s-holder01", today=TODAY
+    )
     after = instance.logs.snapshot(snap.log_id)
     assert after.overview.holder == ppt.id
     (handover,) = after.of_kind(BatonHandover)
@@ -182,15 +263,23 @@ def test_handover_moves_baton_and_index(instance: Instance) -> None:
 def test_attachment_bytes_are_encrypted_and_checked(instance: Instance) -> None:
     snap = create_log(instance)
     data = b"%PDF-1.7 signert samtykke Kari Nordmann"
-    meta = Attachment(id=new_document_id(), title="Samtykke", filename="samtykke.pdf",
-                      media_type="application/pdf", size_bytes=len(data),
-                      sha256=hashlib.sha256(data).hexdigest(), uploaded_by="s-holder01",
-                      uploaded_at=datetime.now(UTC))
+    meta = Attachment(
+        id=new_document_id(),
+        title="Samtykke",
+        filename="samtykke.pdf",
+        media_type="application/pdf",
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by="s-holder01",
+        uploaded_at=datetime.now(UTC),
+    )
     with pytest.raises(RuleViolation):
-        instance.logs.attach(snap.log_id, meta, data + b"x", expected_revision=snap.revision,
-                             actor_id="s-holder01")
-    instance.logs.attach(snap.log_id, meta, data, expected_revision=snap.revision,
-                         actor_id="s-holder01")
+        instance.logs.attach(
+            snap.log_id, meta, data + b"x", expected_revision=snap.revision, actor_id="s-holder01"
+        )
+    instance.logs.attach(
+        snap.log_id, meta, data, expected_revision=snap.revision, actor_id="s-holder01"
+    )
     assert instance.logs.read_attachment(snap.log_id, meta.id) == data
     with instance.store.open(snap.log_id) as repo:
         assert all(b"Kari" not in blob for blob in repo.read_all().values())
@@ -201,7 +290,8 @@ def test_index_relations_follow_the_documents(instance: Instance) -> None:
     mother = instance.index.person_principal(fnr(3, 4, 1985, 200))
     child = instance.index.person_principal(snap.overview.subject.fnr)
     assert [(r.log_id, r.relation) for r in instance.index.logs_for(mother)] == [
-        (snap.log_id, Relation.GUARDIAN)]
+        (snap.log_id, Relation.GUARDIAN)
+    ]
     assert [r.relation for r in instance.index.logs_for(child)] == [Relation.SUBJECT]
     assert {r.relation for r in instance.index.logs_for("s-holder01")} == {"holder", "participant"}
     stranger = instance.index.person_principal(fnr(7, 7, 1977))

@@ -1,0 +1,45 @@
+# stafettlogg task runner. The README names two recipes: `make run` and `make test`.
+PYTHON ?= python3
+export NO_MKDOCS_2_WARNING := 1
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup lint typecheck docs bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## run: set up, build the family pages, create the instance with a key and demo logs
+run: setup docs
+	$(BIN)/stafettlogg init --demo
+	$(BIN)/stafettlogg demo
+	$(BIN)/stafettlogg fsck
+	@echo "Family pages built in build/site/ (open build/site/index.html)."
+
+## test: set up and run every check and test
+test: setup lint typecheck
+	$(BIN)/stafettlogg schemas --check
+	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
+
+typecheck: setup
+	$(BIN)/mypy app
+
+docs: setup
+	$(BIN)/mkdocs build --strict --quiet
+
+bench: setup
+	$(BIN)/python bench/store.py
+
+clean:
+	rm -rf $(VENV) build
