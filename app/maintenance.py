@@ -50,5 +50,9 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
         if number % 100 == 0:
             progress(f"  checked {number}/{len(repo_ids)}")
     for orphan in sorted(key_ids - set(repo_ids)):
-        report.problems.append(f"data key {orphan} has no repository")
+        # Never delete keys here: an unmounted content store looks the same.
+        progress(f"  notice: data key {orphan} has no repository (creation interrupted?)")
+    for stale in sorted(set(instance.index.log_ids()) - set(repo_ids)):
+        instance.index.forget(stale)  # a reservation whose creation never finished
+        report.recovered += 1
     return report

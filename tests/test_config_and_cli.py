@@ -76,16 +76,32 @@ def test_cli_lifecycle_init_demo_fsck_reindex_rotate_retire(tmp_path: Path) -> N
 
     keyring = tmp_path / "inst" / "master-keys.json"
     old_key = json.loads(keyring.read_text())["active"]
+    before = _all_documents(env)
     rotated = _cli(env, "keys", "rotate").stdout
     assert "re-wrapped 5 key files" in rotated  # 4 logs + the index secret
     new_key = json.loads(keyring.read_text())["active"]
     assert new_key != old_key
     _cli(env, "keys", "retire", old_key)
     assert [k["id"] for k in json.loads(keyring.read_text())["keys"]] == [new_key]
-    assert "OK" in _cli(env, "fsck").stdout  # every log still readable without the old key
+    assert "OK" in _cli(env, "fsck").stdout
+    assert _all_documents(env) == before  # every version readable without the old key
     assert "indexed 4 of 4" in _cli(env, "reindex").stdout
     refused = _cli(env, "keys", "retire", new_key, ok=False)
     assert refused.returncode != 0 and "wraps data keys" in refused.stderr
+
+
+def _all_documents(env: dict[str, str]) -> dict[str, object]:
+    """Every document of every log at every revision, decrypted in a fresh process."""
+    from app.instance import open_instance
+
+    instance = open_instance(load_settings(env))
+    found: dict[str, object] = {}
+    for log_id in instance.store.repo_ids():
+        for entry in instance.logs.history(log_id):
+            found[f"{log_id}@{entry.revision}"] = instance.logs.snapshot(log_id, entry.revision)
+    instance.close()
+    assert len(found) > 10
+    return found
 
 
 def test_fsck_reports_a_corrupt_repository(tmp_path: Path) -> None:

@@ -83,6 +83,24 @@ class LogIndex:
             db.execute("DELETE FROM relations WHERE log_id = ?", (log_id,))
             db.executemany("INSERT INTO relations VALUES (?, ?, ?)", rows)
 
+    def claim_subject(self, fnr: str, log_id: str, unit_id: str) -> str | None:
+        """Reserve ``fnr`` for a new log, or return the id of the log that already has it.
+
+        Check and reservation happen in one IMMEDIATE transaction, so two
+        concurrent creations for the same person cannot both succeed.
+        """
+        subject = self.person_principal(fnr)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._transaction() as db:
+            row = db.execute("SELECT log_id FROM logs WHERE subject = ?", (subject,)).fetchone()
+            if row is not None:
+                return str(row[0])
+            db.execute(
+                "INSERT INTO logs VALUES (?, '', 'creating', ?, ?, ?)",
+                (log_id, subject, unit_id, now),
+            )
+        return None
+
     def set_head(self, log_id: str, head: str) -> None:
         """Note a new head of a log whose relations did not change."""
         now = datetime.now(UTC).isoformat(timespec="seconds")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 
 from app.documents.base import DocumentBase
@@ -80,9 +80,6 @@ class LogService:
         reported (SubjectAlreadyHasLog) instead of duplicated.
         """
         today = today or datetime.now(UTC).date()
-        existing = self.index.logs_of_subject(subject.fnr)
-        if existing:
-            raise SubjectAlreadyHasLog(existing[0])
         check_creation_consents(subject, consents, today, self.youth_age)
         log_id = new_log_id()
         overview = LogOverview(
@@ -100,13 +97,18 @@ class LogService:
         documents: list[DocumentBase] = [overview, presentation, holder, *consents]
         if initiative is not None:
             documents.append(initiative)
-        codec = LogCodec(LogCipher(log_id, self.keys.create_log_keys(log_id)))
-        files = dict(codec.encode(document) for document in documents)
         event = LogEvent(Action.CREATE_LOG, actor_id, tuple(ref_of(d) for d in documents))
+        existing = self.index.claim_subject(subject.fnr, log_id, unit_id)
+        if existing is not None:
+            raise SubjectAlreadyHasLog(existing)
         try:
+            codec = LogCodec(LogCipher(log_id, self.keys.create_log_keys(log_id)))
+            files = dict(codec.encode(document) for document in documents)
             first = self.store.create(log_id, files, actor_id, event.to_message())
         except BaseException:
-            self.keys.shred_log(log_id)  # nothing was stored under these keys
+            self.index.forget(log_id)
+            with suppress(OSError):  # the original error matters more than this cleanup
+                self.keys.shred_log(log_id)  # nothing readable was stored under these keys
             raise
         snapshot = LogSnapshot(log_id, first.id, {ref_of(d): d for d in documents})
         self._index_snapshot(snapshot)

@@ -344,3 +344,59 @@ def test_unknown_log_and_revision(instance: Instance) -> None:
     snap = create_log(instance)
     with pytest.raises(DocumentNotFound):
         instance.logs.snapshot(snap.log_id, "0" * 40)
+
+
+def test_concurrent_creation_for_one_subject_yields_one_log(instance: Instance) -> None:
+    import threading
+
+    number = fnr(8, 8, 2017)
+    barrier = threading.Barrier(4)
+    outcomes: list[object] = []
+
+    def create() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(create_log(instance, subject_fnr=number).log_id)
+        except SubjectAlreadyHasLog as exists:
+            outcomes.append(exists)
+
+    threads = [threading.Thread(target=create) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    created = [o for o in outcomes if isinstance(o, str)]
+    assert len(created) == 1 and len(instance.store.repo_ids()) == 1
+    assert all(o.log_id == created[0] for o in outcomes if isinstance(o, SubjectAlreadyHasLog))
+
+
+def test_failed_creation_leaves_no_reservation_behind(instance: Instance) -> None:
+    number = fnr(9, 9, 2017)
+    blocker = instance.keys.root / "logs"
+    blocker.write_text("a file where the key folder belongs: key storage fails")
+    with pytest.raises(OSError):
+        create_log(instance, subject_fnr=number)
+    assert instance.logs.find_by_subject(number) is None
+    assert instance.store.repo_ids() == []
+    blocker.unlink()
+    assert create_log(instance, subject_fnr=number).log_id
+
+
+def test_new_data_key_version_seals_new_writes_and_keeps_history(instance: Instance) -> None:
+    from app.encryption import envelope
+
+    snap = create_log(instance)
+    goal = _goal()
+    r1 = instance.logs.save(
+        snap.log_id, [goal], expected_revision=snap.revision, actor_id="s-a0001"
+    )
+    assert instance.keys.add_log_key_version(snap.log_id) == 2
+    r2 = instance.logs.save(
+        snap.log_id, [goal.revised(title="Ny")], expected_revision=r1, actor_id="s-a0001"
+    )
+    with instance.store.open(snap.log_id) as repo:
+        versions = {
+            rev: envelope.unpack(repo.read_file(f"goals/{goal.id}.md", rev))[0] for rev in (r1, r2)
+        }
+    assert versions[r1].data_key_version == 1 and versions[r2].data_key_version == 2
+    assert instance.logs.read_document(snap.log_id, DocRef("goal", goal.id), r1) == goal
