@@ -60,6 +60,11 @@ class Consent(DocumentBase):
     single_guardian_note: ShortText = Field(
         "", description="When only one guardian signed: why, and how the other was sought."
     )
+    include_guardians: bool = Field(
+        True,
+        description="Subject's consent only: whether the guardians keep access once the "
+        "subject is old enough to decide (16, or 15 in some municipalities).",
+    )
     withdrawn_at: AwareDatetime | None = Field(None, description="When it was withdrawn, if so.")
     withdrawal_note: ShortText = Field("", description="Note on the withdrawal.")
 

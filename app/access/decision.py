@@ -1,0 +1,157 @@
+"""The access decision: deny by default, allow only on a documented basis.
+
+Rules (DOMAIN.md, seeds 000-004, SECURITY-NOTES AZ-01..04):
+
+* A guardian (someone who gave a guardian consent for this log) reads and
+  writes. From the configured age the subject decides instead: then guardians
+  keep access only if the subject's consent in force includes them.
+* A participant sees the log only while a consent in force covers their
+  service. A service added without new consent sees nothing. A withdrawal by
+  any consenting person stops access, unless that person consented again later.
+* The subject has full access from the configured age. A younger subject with
+  their own login gets their own view: overview, presentation, work, meetings.
+* Only the holder manages participants, consents and the overview. Guardians
+  and an old enough subject manage consents (to withdraw them).
+* A passive log is read-only. A closed or archived log is read-only, and the
+  archivist may read and export it. A log under deletion demand (sperring) is
+  open to the archivist only.
+* Staff roles (unit leader, coordinator) never open a log by themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.access.facts import ConsentFact, LogFacts
+from app.access.model import Action, Section, StaffRole, User, UserKind
+from app.documents.fields import LogStatus, Service
+from app.logs.rules import age_on
+
+_ALL = frozenset(Section)
+_EDITABLE = frozenset({Section.PRESENTATION, Section.WORK, Section.MEETINGS, Section.ATTACHMENTS})
+_OWN_VIEW = frozenset({Section.OVERVIEW, Section.PRESENTATION, Section.WORK, Section.MEETINGS})
+_HOLDER_MANAGES = frozenset({Section.OVERVIEW, Section.PARTICIPANTS, Section.CONSENTS})
+_CLOSED = frozenset({LogStatus.CLOSED, LogStatus.ARCHIVED})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome, with the basis that is written to the access log."""
+
+    allowed: bool
+    basis: str = ""
+
+    def __bool__(self) -> bool:
+        """Truthy when allowed."""
+        return self.allowed
+
+
+DENY = Decision(False)
+
+
+def decide(
+    user: User,
+    log: LogFacts,
+    action: Action,
+    section: Section,
+    now: datetime,
+    youth_age: int = 16,
+) -> Decision:
+    """Whether ``user`` may do ``action`` on ``section`` of ``log`` at ``now``."""
+    if (
+        _is_archivist(user)
+        and log.status in _CLOSED
+        and action in (Action.READ, Action.EXPORT)
+        and section != Section.ACCESS_LOG
+    ):
+        return Decision(True, "archive")
+    if log.restricted or action == Action.EXPORT:
+        return DENY
+    if action in (Action.WRITE, Action.MANAGE) and log.status != LogStatus.ACTIVE:
+        return DENY
+    adult_subject = age_on(log.subject_birth_date, now.date()) >= youth_age
+    if user.kind == UserKind.CITIZEN:
+        return _citizen(user, log, action, section, now, adult_subject)
+    if user.kind == UserKind.STAFF:
+        return _participant(user, log, action, section, now, adult_subject)
+    return DENY
+
+
+def _citizen(
+    user: User, log: LogFacts, action: Action, section: Section, now: datetime, adult: bool
+) -> Decision:
+    if user.principal == log.subject:
+        if adult:
+            return _guardian_like(action, section, "subject")
+        allowed = (action == Action.READ and section in _OWN_VIEW) or (
+            action == Action.WRITE and section in {Section.PRESENTATION, Section.WORK}
+        )
+        return Decision(True, "own view") if allowed else DENY
+    is_guardian = any(c.role == "guardian" and c.giver == user.principal for c in log.consents)
+    if not is_guardian:
+        return DENY
+    if adult and not any(
+        c.role == "subject" and c.giver == log.subject and c.include_guardians and c.in_force(now)
+        for c in log.consents
+    ):
+        return DENY  # the subject decides, and has not included the guardians
+    return _guardian_like(action, section, "guardian")
+
+
+def _guardian_like(action: Action, section: Section, basis: str) -> Decision:
+    allowed = (
+        action == Action.READ
+        or (action == Action.WRITE and section in _EDITABLE)
+        or (action == Action.MANAGE and section == Section.CONSENTS)
+    )
+    return Decision(True, basis) if allowed else DENY
+
+
+def _participant(
+    user: User, log: LogFacts, action: Action, section: Section, now: datetime, adult: bool
+) -> Decision:
+    mine = [p for p in log.participants if p.active and p.user_id == user.principal]
+    if not mine or section == Section.ACCESS_LOG:
+        return DENY
+    for participant in mine:
+        consent_id = _coverage(participant.service, log, now, adult)
+        if consent_id is None:
+            continue
+        is_holder = participant.participant_id == log.holder
+        allowed = (
+            action == Action.READ
+            or (action == Action.WRITE and (section in _EDITABLE or is_holder))
+            or (action == Action.MANAGE and is_holder and section in _HOLDER_MANAGES)
+        )
+        if allowed:
+            return Decision(True, f"consent:{consent_id}")
+    return DENY
+
+
+def _coverage(service: Service, log: LogFacts, now: datetime, adult: bool) -> str | None:
+    """The consent that lets ``service`` in, or None if none does (or one was withdrawn)."""
+    role = "subject" if adult else "guardian"
+    by_giver: dict[str, list[ConsentFact]] = {}
+    for consent in log.consents:
+        if consent.role == role and service in consent.services:
+            if role == "subject" and consent.giver != log.subject:
+                continue
+            by_giver.setdefault(consent.giver, []).append(consent)
+    basis = None
+    for consents in by_giver.values():
+        withdrawals = [c.withdrawn_at for c in consents if c.withdrawn_at and c.withdrawn_at <= now]
+        last = max(withdrawals, default=None)
+        current = [
+            c for c in consents if c.in_force(now) and (last is None or c.valid_from >= last.date())
+        ]
+        if not current:
+            if last is not None:
+                return None  # this person withdrew and has not consented again
+            continue
+        basis = basis or max(current, key=lambda c: c.valid_from).consent_id
+    return basis
+
+
+def _is_archivist(user: User) -> bool:
+    return user.kind == UserKind.STAFF and StaffRole.ARCHIVIST in user.staff_roles

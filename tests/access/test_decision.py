@@ -1,0 +1,232 @@
+"""The access decision as a parametrised matrix: role × log state × consent state × action."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from app.access import (
+    Action,
+    ConsentFact,
+    LogFacts,
+    ParticipantFact,
+    Section,
+    StaffRole,
+    User,
+    UserKind,
+    decide,
+)
+from app.documents.fields import LogStatus, Service
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+CHILD_BIRTH = date(2016, 5, 1)  # 10 years old at NOW
+
+CITIZENS = {"guardian1": "p-g1", "guardian2": "p-g2", "child": "p-child", "stranger": "p-x"}
+STAFF = {
+    "holder": ("s-holder", frozenset()),
+    "ppt": ("s-ppt", frozenset()),
+    "health": ("s-health", frozenset()),  # participant whose service no consent covers
+    "left": ("s-left", frozenset()),  # left the log
+    "outsider": ("s-outside", frozenset()),
+    "coordinator": ("s-coord", frozenset({StaffRole.COORDINATOR})),
+    "unit_leader": ("s-leader", frozenset({StaffRole.UNIT_LEADER})),
+    "archivist": ("s-arch", frozenset({StaffRole.ARCHIVIST})),
+}
+USERS = {
+    **{name: User(p, UserKind.CITIZEN) for name, p in CITIZENS.items()},
+    **{name: User(uid, UserKind.STAFF, roles) for name, (uid, roles) in STAFF.items()},
+}
+PARTICIPANTS = (
+    ParticipantFact("pholder001", "s-holder", Service.SCHOOL, True),
+    ParticipantFact("pppt000001", "s-ppt", Service.PPT, True),
+    ParticipantFact("phealth001", "s-health", Service.HEALTH_STATION, True),
+    ParticipantFact("pleft00001", "s-left", Service.SCHOOL, False),
+)
+
+
+def _consent(
+    cid: str,
+    giver: str,
+    services: set[Service],
+    start: date = date(2026, 1, 1),
+    until: date = date(2027, 12, 31),
+    withdrawn: datetime | None = None,
+    role: str = "guardian",
+    include_guardians: bool = True,
+) -> ConsentFact:
+    return ConsentFact(
+        cid, giver, role, frozenset(services), start, until, withdrawn, include_guardians
+    )
+
+
+BOTH = {Service.SCHOOL, Service.PPT}
+CONSENT_STATES = {
+    "valid": (_consent("c1", "p-g1", BOTH), _consent("c2", "p-g2", BOTH)),
+    "expired": (
+        _consent("c1", "p-g1", BOTH, until=date(2026, 6, 30)),
+        _consent("c2", "p-g2", BOTH, until=date(2026, 6, 30)),
+    ),
+    "withdrawn_by_one": (
+        _consent("c1", "p-g1", BOTH, withdrawn=datetime(2026, 11, 1, tzinfo=UTC)),
+        _consent("c2", "p-g2", BOTH),
+    ),
+    "reconsented": (
+        _consent("c1", "p-g1", BOTH, withdrawn=datetime(2026, 10, 1, tzinfo=UTC)),
+        _consent("c3", "p-g1", BOTH, start=date(2026, 10, 15)),
+        _consent("c2", "p-g2", BOTH),
+    ),
+    "school_only": (
+        _consent("c1", "p-g1", {Service.SCHOOL}),
+        _consent("c2", "p-g2", {Service.SCHOOL}),
+    ),
+    "not_yet_valid": (
+        _consent("c1", "p-g1", BOTH, start=date(2027, 1, 1)),
+        _consent("c2", "p-g2", BOTH, start=date(2027, 1, 1)),
+    ),
+    "withdrawal_in_future": (
+        _consent("c1", "p-g1", BOTH, withdrawn=datetime(2026, 12, 1, tzinfo=UTC)),
+        _consent("c2", "p-g2", BOTH),
+    ),
+}
+LOG_STATES = ("active", "passive", "closed", "archived", "restricted")
+
+
+def _log(state: str, consents: tuple[ConsentFact, ...], birth: date = CHILD_BIRTH) -> LogFacts:
+    status = {"restricted": LogStatus.CLOSED}.get(state) or LogStatus(state)
+    return LogFacts(
+        "log0000001",
+        status,
+        state == "restricted",
+        "p-child",
+        birth,
+        "pholder001",
+        PARTICIPANTS,
+        consents,
+    )
+
+
+def _oracle(user: str, state: str, consent: str, action: Action) -> bool:
+    """The expected answer for section WORK, written independently of the implementation."""
+    if user == "archivist":
+        return state in ("closed", "archived", "restricted") and action in (
+            Action.READ,
+            Action.EXPORT,
+        )
+    if state == "restricted" or action in (Action.EXPORT, Action.MANAGE):
+        return False
+    writable = state == "active"
+    if user in ("guardian1", "guardian2", "child"):
+        return action == Action.READ or (action == Action.WRITE and writable)
+    covered = {
+        "holder": ("valid", "reconsented", "school_only", "withdrawal_in_future"),
+        "ppt": ("valid", "reconsented", "withdrawal_in_future"),
+    }.get(user, ())
+    return consent in covered and (action == Action.READ or (action == Action.WRITE and writable))
+
+
+MATRIX = list(itertools.product(USERS, LOG_STATES, CONSENT_STATES, Action))
+
+
+@pytest.mark.parametrize(("user", "state", "consent", "action"), MATRIX)
+def test_matrix_on_the_work_section(user: str, state: str, consent: str, action: Action) -> None:
+    log = _log(state, CONSENT_STATES[consent])
+    decision = decide(USERS[user], log, action, Section.WORK, NOW)
+    assert decision.allowed is _oracle(user, state, consent, action)
+    assert bool(decision.basis) is decision.allowed  # an allowed access always has a basis
+
+
+def test_basis_names_the_consent_or_relation() -> None:
+    log = _log("active", CONSENT_STATES["reconsented"])
+    assert decide(USERS["ppt"], log, Action.READ, Section.WORK, NOW).basis in (
+        "consent:c3",
+        "consent:c2",
+    )
+    assert decide(USERS["guardian1"], log, Action.READ, Section.WORK, NOW).basis == "guardian"
+    assert decide(USERS["child"], log, Action.READ, Section.WORK, NOW).basis == "own view"
+    closed = _log("closed", CONSENT_STATES["valid"])
+    assert decide(USERS["archivist"], closed, Action.EXPORT, Section.WORK, NOW).basis == "archive"
+
+
+@pytest.mark.parametrize("section", list(Section))
+def test_only_holder_manages_and_only_some_sections(section: Section) -> None:
+    log = _log("active", CONSENT_STATES["valid"])
+    holder = decide(USERS["holder"], log, Action.MANAGE, section, NOW).allowed
+    assert holder is (section in (Section.OVERVIEW, Section.PARTICIPANTS, Section.CONSENTS))
+    assert not decide(USERS["ppt"], log, Action.MANAGE, section, NOW)
+    guardian = decide(USERS["guardian1"], log, Action.MANAGE, section, NOW).allowed
+    assert guardian is (section == Section.CONSENTS)  # to withdraw consent
+
+
+@pytest.mark.parametrize("section", list(Section))
+def test_sections_per_user(section: Section) -> None:
+    log = _log("active", CONSENT_STATES["valid"])
+    assert decide(USERS["guardian1"], log, Action.READ, section, NOW)
+    assert decide(USERS["ppt"], log, Action.READ, section, NOW).allowed is (
+        section != Section.ACCESS_LOG
+    )
+    child = decide(USERS["child"], log, Action.READ, section, NOW).allowed
+    assert child is (
+        section in (Section.OVERVIEW, Section.PRESENTATION, Section.WORK, Section.MEETINGS)
+    )
+    archived = _log("archived", CONSENT_STATES["valid"])
+    assert decide(USERS["archivist"], archived, Action.READ, section, NOW).allowed is (
+        section != Section.ACCESS_LOG
+    )
+
+
+def _youth_log(consents: tuple[ConsentFact, ...], age_on_now: int = 16) -> LogFacts:
+    return _log("active", consents, birth=date(NOW.year - age_on_now, 1, 1))
+
+
+def test_from_the_configured_age_the_subject_decides() -> None:
+    guardians_only = CONSENT_STATES["valid"]
+    log = _youth_log(guardians_only)
+    # Guardian consents no longer suffice: staff and guardians are out until the youth consents.
+    assert not decide(USERS["ppt"], log, Action.READ, Section.WORK, NOW)
+    assert not decide(USERS["guardian1"], log, Action.READ, Section.WORK, NOW)
+    assert decide(USERS["child"], log, Action.READ, Section.ACCESS_LOG, NOW).basis == "subject"
+
+    youth = _consent("y1", "p-child", {Service.PPT}, role="subject", include_guardians=False)
+    log = _youth_log((*guardians_only, youth))
+    assert decide(USERS["ppt"], log, Action.READ, Section.WORK, NOW).basis == "consent:y1"
+    assert not decide(USERS["holder"], log, Action.READ, Section.WORK, NOW)  # school not covered
+    assert not decide(USERS["guardian1"], log, Action.READ, Section.WORK, NOW)
+
+    including = replace(youth, include_guardians=True)
+    log = _youth_log((*guardians_only, including))
+    assert decide(USERS["guardian1"], log, Action.READ, Section.WORK, NOW).basis == "guardian"
+
+    withdrawn = replace(including, withdrawn_at=datetime(2026, 11, 1, tzinfo=UTC))
+    log = _youth_log((*guardians_only, withdrawn))
+    assert not decide(USERS["ppt"], log, Action.READ, Section.WORK, NOW)
+    assert not decide(USERS["guardian1"], log, Action.READ, Section.WORK, NOW)
+
+
+def test_someone_else_cannot_consent_as_the_subject() -> None:
+    fake = _consent("y1", "p-g1", {Service.PPT}, role="subject")
+    log = _youth_log((*CONSENT_STATES["valid"], fake))
+    assert not decide(USERS["ppt"], log, Action.READ, Section.WORK, NOW)
+
+
+@pytest.mark.parametrize(("youth_age", "adult"), [(15, True), (16, False)])
+def test_youth_age_is_configurable(youth_age: int, adult: bool) -> None:
+    log = _youth_log(CONSENT_STATES["valid"], age_on_now=15)
+    decision = decide(USERS["child"], log, Action.READ, Section.ACCESS_LOG, NOW, youth_age)
+    assert decision.allowed is adult
+
+
+def test_a_service_added_without_new_consent_sees_nothing() -> None:
+    log = _log("active", CONSENT_STATES["school_only"])
+    for section, action in itertools.product(Section, Action):
+        assert not decide(USERS["ppt"], log, action, section, NOW)
+        assert not decide(USERS["health"], log, action, section, NOW)
+
+
+def test_decide_is_pure() -> None:
+    log = _log("active", CONSENT_STATES["valid"])
+    first = [decide(u, log, Action.READ, Section.WORK, NOW) for u in USERS.values()]
+    again = [decide(u, log, Action.READ, Section.WORK, NOW) for u in USERS.values()]
+    assert first == again
