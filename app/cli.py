@@ -58,10 +58,11 @@ def init(demo: bool) -> None:
 @main.command()
 def demo() -> None:
     """Create the demo logs (several logs with history); existing ones are kept."""
-    from app.demo import create_demo_logs
+    from app.demo import create_demo_directory, create_demo_logs
 
     instance = _instance()
-    click.echo("creating demo logs …")
+    click.echo("creating the demo directory and demo logs …")
+    create_demo_directory(instance.directory, progress=click.echo)
     ids = create_demo_logs(instance.logs, progress=click.echo)
     click.echo(f"{len(ids)} demo logs in {instance.settings.content_store}")
     instance.close()
@@ -157,15 +158,18 @@ def keys_retire(key_id: str) -> None:
 @click.option("--directory", type=click.Path(path_type=Path), default=PROJECT_ROOT / "schemas")
 def schemas(check: bool, directory: Path) -> None:
     """Write JSON Schema for every document kind into schemas/."""
+    from app.directory.models import DIRECTORY_MODELS
+    from app.documents.registry import MODELS
     from app.documents.schemas import stale_schemas, write_schemas
 
+    models = {**MODELS, **DIRECTORY_MODELS}
     if check:
-        stale = stale_schemas(directory)
+        stale = stale_schemas(directory, models)
         if stale:
             raise click.ClickException(f"schemas are stale: {', '.join(stale)}")
         click.echo("schemas are up to date")
         return
-    names = write_schemas(directory)
+    names = write_schemas(directory, models)
     click.echo(f"wrote {len(names)} schemas to {directory}")
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from app.directory import Directory, StaffMember, Unit
 from app.documents.fields import Arena, ClosingReason, LogStatus, LogTemplate, Service
 from app.documents.fnr import complete_check_digits
 from app.documents.meetings import Attendee, CalendarEntry, Meeting, Message
@@ -26,13 +27,14 @@ MUNICIPALITY = "Demo kommune"
 
 @dataclass(frozen=True)
 class DemoStaff:
-    """A demo staff member: opaque user id, name, service and unit."""
+    """A demo staff member: opaque user id, name, service, unit and municipal roles."""
 
     user_id: str
     name: str
     service: Service
     unit_id: str
     job_title: str
+    roles: tuple[str, ...] = ()
 
 
 STAFF = {
@@ -49,7 +51,78 @@ STAFF = {
     "tor": DemoStaff(
         "s-c85f2e17", "Tor Eriksen", Service.SCHOOL, "enhet-nordby-skole", "Sosiallærer"
     ),
+    "kjersti": DemoStaff(
+        "s-7aa31c05",
+        "Kjersti Holm",
+        Service.SCHOOL,
+        "enhet-nordby-skole",
+        "Rektor",
+        ("unit_leader",),
+    ),
+    "bjorn": DemoStaff(
+        "s-3e9d6b21",
+        "Bjørn Strand",
+        Service.OTHER,
+        "enhet-oppvekst",
+        "BTI-koordinator",
+        ("coordinator",),
+    ),
+    "anne": DemoStaff(
+        "s-85c0f4d9", "Anne Vik", Service.OTHER, "enhet-arkiv", "Arkivar", ("archivist",)
+    ),
 }
+
+UNITS = {
+    "enhet-solsikken": ("Solsikken barnehage", Service.KINDERGARTEN),
+    "enhet-nordby-skole": ("Nordby skole", Service.SCHOOL),
+    "enhet-ppt": ("PPT", Service.PPT),
+    "enhet-helsestasjon": ("Helsestasjonen", Service.SCHOOL_HEALTH),
+    "enhet-oppvekst": ("Oppvekstkontoret", Service.OTHER),
+    "enhet-arkiv": ("Arkivtjenesten", Service.OTHER),
+}
+
+
+@dataclass(frozen=True)
+class DemoCitizen:
+    """A demo guardian or youth who logs in with a fødselsnummer."""
+
+    name: str
+    fnr: str
+    description: str
+
+
+def demo_citizens(today: date) -> dict[str, DemoCitizen]:
+    """The demo guardians and youth, with synthetic fødselsnumre."""
+    return {
+        "kari": DemoCitizen(
+            "Kari Berg", synthetic_fnr(date(1990, 6, 2), 211), "Mor til Nora (barnehage)"
+        ),
+        "ola": DemoCitizen(
+            "Ola Berg", synthetic_fnr(date(1988, 11, 23), 313), "Far til Nora (barnehage)"
+        ),
+        "lise": DemoCitizen(
+            "Lise Nilsen", synthetic_fnr(date(1985, 1, 30), 517), "Mor til Jonas (skole og PPT)"
+        ),
+        "anders": DemoCitizen(
+            "Anders Nilsen", synthetic_fnr(date(1984, 4, 17), 619), "Far til Jonas (skole og PPT)"
+        ),
+        "emma": DemoCitizen(
+            "Emma Johansen", synthetic_fnr(date(1992, 8, 8), 901), "Mor til Liam (avsluttet logg)"
+        ),
+        "sara": DemoCitizen(
+            "Sara Ahmed",
+            synthetic_fnr(_sara_birth(today), 705),
+            "Ungdom, 16 år, har samtykket selv",
+        ),
+        "per": DemoCitizen(
+            "Per Hansen", synthetic_fnr(date(1980, 3, 3), 123), "Forelder uten stafettlogg"
+        ),
+    }
+
+
+def _sara_birth(today: date) -> date:
+    this_year = date(today.year - 16, 2, 11)
+    return this_year if today >= date(today.year, 2, 11) else date(today.year - 17, 2, 11)
 
 
 def synthetic_fnr(birth: date, serial: int) -> str:
@@ -76,8 +149,7 @@ def _participant(staff: DemoStaff, joined: date) -> Participant:
 
 
 def _consent(
-    name: str,
-    fnr: str,
+    person: DemoCitizen,
     role: str,
     services: list[Service],
     start: date,
@@ -86,8 +158,8 @@ def _consent(
 ) -> Consent:
     return Consent(
         id=new_document_id(),
-        given_by_name=name,
-        given_by_fnr=fnr,
+        given_by_name=person.name,
+        given_by_fnr=person.fnr,
         role=role,
         purpose=purpose,
         services=services,
@@ -103,36 +175,24 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def _kindergarten(logs: LogService, today: date) -> str:
-    start = today - timedelta(days=120)
+    people, start = demo_citizens(today), today - timedelta(days=120)
     hilde = _participant(STAFF["hilde"], start)
-    subject = Subject(
-        fnr=synthetic_fnr(date(2022, 3, 14), 101),
-        given_name="Nora",
-        family_name="Berg",
-        birth_date=date(2022, 3, 14),
-    )
+    services = [Service.KINDERGARTEN, Service.HEALTH_STATION]
     snap = logs.create_log(
         actor_id=hilde.user_id,
         template=LogTemplate.KINDERGARTEN,
-        subject=subject,
+        subject=Subject(
+            fnr=synthetic_fnr(date(2022, 3, 14), 101),
+            given_name="Nora",
+            family_name="Berg",
+            birth_date=date(2022, 3, 14),
+        ),
         municipality=MUNICIPALITY,
         unit_id=STAFF["hilde"].unit_id,
         holder=hilde,
         consents=[
-            _consent(
-                "Kari Berg",
-                synthetic_fnr(date(1990, 6, 2), 211),
-                "guardian",
-                [Service.KINDERGARTEN, Service.HEALTH_STATION],
-                start,
-            ),
-            _consent(
-                "Ola Berg",
-                synthetic_fnr(date(1988, 11, 23), 313),
-                "guardian",
-                [Service.KINDERGARTEN, Service.HEALTH_STATION],
-                start,
-            ),
+            _consent(people["kari"], "guardian", services, start),
+            _consent(people["ola"], "guardian", services, start),
         ],
         initiative=Initiative(
             id=new_document_id(),
@@ -143,7 +203,6 @@ def _kindergarten(logs: LogService, today: date) -> str:
         ),
         today=start,
     )
-    rev = snap.revision
     goal = Goal(
         id=new_document_id(),
         title="Nora deltar i lek med to andre barn",
@@ -151,7 +210,10 @@ def _kindergarten(logs: LogService, today: date) -> str:
         body="Vi starter med korte økter i små grupper.",
     )
     home = Goal(
-        id=new_document_id(), title="Nora forteller om dagen sin hjemme", arena=Arena.HOME_LEISURE
+        id=new_document_id(),
+        title="Nora forteller om dagen sin hjemme",
+        arena=Arena.HOME_LEISURE,
+        body="Foreldrene spør om én fin ting og én vanskelig ting hver kveld.",
     )
     activity = Activity(
         id=new_document_id(),
@@ -163,7 +225,7 @@ def _kindergarten(logs: LogService, today: date) -> str:
         status="ongoing",
     )
     rev = logs.save(
-        snap.log_id, [goal, home, activity], expected_revision=rev, actor_id=hilde.user_id
+        snap.log_id, [goal, home, activity], expected_revision=snap.revision, actor_id=hilde.user_id
     )
     presentation = snap.of_kind(Presentation)[0].revised(
         strengths=["Glad i å tegne", "God til å hjelpe de minste"],
@@ -188,7 +250,7 @@ def _kindergarten(logs: LogService, today: date) -> str:
         minute_taker=hilde.id,
         status="held",
         attendees=[Attendee(participant=hilde.id), Attendee(name="Kari Berg", role="guardian")],
-        body="Vi ble enige om lekegruppe og at foreldrene spør om dagen hver kveld.",
+        body="Vi ble enige om lekegruppe, og at foreldrene spør om dagen hver kveld.",
     )
     rev = logs.save(
         snap.log_id, [evaluation, meeting], expected_revision=rev, actor_id=hilde.user_id
@@ -212,26 +274,22 @@ def _kindergarten(logs: LogService, today: date) -> str:
 
 
 def _school(logs: LogService, today: date) -> str:
-    start = today - timedelta(days=300)
+    people, start = demo_citizens(today), today - timedelta(days=300)
     per, ingrid = _participant(STAFF["per"], start), _participant(STAFF["ingrid"], today)
-    subject = Subject(
-        fnr=synthetic_fnr(date(2016, 9, 5), 402),
-        given_name="Jonas",
-        family_name="Nilsen",
-        birth_date=date(2016, 9, 5),
-    )
-    guardians = [
-        ("Lise Nilsen", synthetic_fnr(date(1985, 1, 30), 517)),
-        ("Anders Nilsen", synthetic_fnr(date(1984, 4, 17), 619)),
-    ]
+    guardians = [people["lise"], people["anders"]]
     snap = logs.create_log(
         actor_id=per.user_id,
         template=LogTemplate.SCHOOL,
-        subject=subject,
+        subject=Subject(
+            fnr=synthetic_fnr(date(2016, 9, 5), 402),
+            given_name="Jonas",
+            family_name="Nilsen",
+            birth_date=date(2016, 9, 5),
+        ),
         municipality=MUNICIPALITY,
         unit_id=STAFF["per"].unit_id,
         holder=per,
-        consents=[_consent(n, f, "guardian", [Service.SCHOOL], start) for n, f in guardians],
+        consents=[_consent(g, "guardian", [Service.SCHOOL], start) for g in guardians],
         today=start,
     )
     goal = Goal(
@@ -249,8 +307,8 @@ def _school(logs: LogService, today: date) -> str:
     )
     # A second service joins on new consent (BTI level 2).
     new_consents = [
-        _consent(n, f, "guardian", [Service.SCHOOL, Service.PPT], today, purpose="new_service")
-        for n, f in guardians
+        _consent(g, "guardian", [Service.SCHOOL, Service.PPT], today, purpose="new_service")
+        for g in guardians
     ]
     rev = logs.save(
         snap.log_id,
@@ -258,32 +316,30 @@ def _school(logs: LogService, today: date) -> str:
         expected_revision=rev,
         actor_id=per.user_id,
     )
-    reading_done = reading.revised(status="completed")
-    rev = logs.save(snap.log_id, [reading_done], expected_revision=rev, actor_id=per.user_id)
+    rev = logs.save(
+        snap.log_id,
+        [reading.revised(status="completed")],
+        expected_revision=rev,
+        actor_id=per.user_id,
+    )
     # The teacher hands the baton to PPT; nobody lets go before someone has taken over.
     logs.hand_over(snap.log_id, ingrid.id, expected_revision=rev, actor_id=per.user_id, today=today)
     return snap.log_id
 
 
 def _youth(logs: LogService, today: date) -> str:
-    start = today - timedelta(days=60)
+    sara, start = demo_citizens(today)["sara"], today - timedelta(days=60)
     maria = _participant(STAFF["maria"], start)
-    birth = (
-        date(today.year - 16, 2, 11)
-        if today >= date(today.year, 2, 11)
-        else date(today.year - 17, 2, 11)
-    )
-    subject = Subject(
-        fnr=synthetic_fnr(birth, 705), given_name="Sara", family_name="Ahmed", birth_date=birth
-    )
     snap = logs.create_log(
         actor_id=maria.user_id,
         template=LogTemplate.HEALTH_STATION,
-        subject=subject,
+        subject=Subject(
+            fnr=sara.fnr, given_name="Sara", family_name="Ahmed", birth_date=_sara_birth(today)
+        ),
         municipality=MUNICIPALITY,
         unit_id=STAFF["maria"].unit_id,
         holder=maria,
-        consents=[_consent("Sara Ahmed", subject.fnr, "subject", [Service.SCHOOL_HEALTH], start)],
+        consents=[_consent(sara, "subject", [Service.SCHOOL_HEALTH], start)],
         today=start,
     )
     goal = Goal(
@@ -297,25 +353,23 @@ def _youth(logs: LogService, today: date) -> str:
 
 
 def _closed(logs: LogService, today: date) -> str:
-    start = today - timedelta(days=700)
+    emma, start = demo_citizens(today)["emma"], today - timedelta(days=700)
     hilde = _participant(STAFF["hilde"], start)
-    subject = Subject(
-        fnr=synthetic_fnr(date(2020, 12, 1), 808),
-        given_name="Liam",
-        family_name="Johansen",
-        birth_date=date(2020, 12, 1),
-    )
     snap = logs.create_log(
         actor_id=hilde.user_id,
         template=LogTemplate.KINDERGARTEN,
-        subject=subject,
+        subject=Subject(
+            fnr=synthetic_fnr(date(2020, 12, 1), 808),
+            given_name="Liam",
+            family_name="Johansen",
+            birth_date=date(2020, 12, 1),
+        ),
         municipality=MUNICIPALITY,
         unit_id=STAFF["hilde"].unit_id,
         holder=hilde,
         consents=[
             _consent(
-                "Emma Johansen",
-                synthetic_fnr(date(1992, 8, 8), 901),
+                emma,
                 "guardian",
                 [Service.KINDERGARTEN],
                 start,
@@ -346,6 +400,33 @@ DEMO_LOGS: dict[str, Callable[[LogService, date], str]] = {
     "log of a 16-year-old who consented herself (Sara)": _youth,
     "closed log (Liam)": _closed,
 }
+
+
+def create_demo_directory(directory: Directory, progress: Callable[[str], None] = print) -> None:
+    """Create the demo units and staff, unless the directory already has content."""
+    if directory.snapshot().revision is not None:
+        progress("  already present: demo directory")
+        return
+    units = [
+        Unit(id=new_document_id(), unit_id=unit_id, name=name, service=service)
+        for unit_id, (name, service) in UNITS.items()
+    ]
+    staff = [
+        StaffMember(
+            id=new_document_id(),
+            user_id=m.user_id,
+            name=m.name,
+            service=m.service,
+            unit_ids=[m.unit_id],
+            job_title=m.job_title,
+            roles=list(m.roles),
+            fnr=synthetic_fnr(date(1975, 1 + n, 10 + n), 400 + n),
+            email=f"{m.name.split()[0].lower()}@demo.kommune.invalid",
+        )
+        for n, m in enumerate(STAFF.values())
+    ]
+    directory.save([*units, *staff], expected_revision=None, actor_id=STAFF["bjorn"].user_id)
+    progress(f"  created demo directory: {len(units)} units, {len(staff)} staff")
 
 
 def create_demo_logs(logs: LogService, progress: Callable[[str], None] = print) -> list[str]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from app.audit import AccessLog
 from app.config import ConfigError, Settings
+from app.directory import Directory
 from app.encryption import (
     KeyringError,
     KeyStore,
+    LogCipher,
     MasterKeyRing,
     generate_keyring_file,
     keyring_from_env,
@@ -30,6 +33,8 @@ class Instance:
     keys: KeyStore
     index: LogIndex
     logs: LogService
+    directory: Directory
+    access_log: AccessLog
 
     def close(self) -> None:
         """Release the index connection."""
@@ -70,4 +75,11 @@ def open_instance(settings: Settings) -> Instance:
     keys = KeyStore(settings.keystore_path, keyring)
     index = LogIndex(settings.index_path, keys.secret(INDEX_SECRET))
     logs = LogService(store, keys, index, youth_age=settings.youth_consent_age)
-    return Instance(settings, store, keys, index, logs)
+    directory = Directory(
+        GitStore(settings.content_store / "municipal"), keys, index.person_principal
+    )
+    access_log = AccessLog(
+        settings.instance_path / "access-log",
+        lambda log_id: LogCipher(log_id, keys.log_keys(log_id)),
+    )
+    return Instance(settings, store, keys, index, logs, directory, access_log)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.audit import ChainBroken
 from app.git_backend.maintenance import fsck as git_fsck
 from app.instance import Instance
 
@@ -49,7 +50,18 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
         report.checked += 1
         if number % 100 == 0:
             progress(f"  checked {number}/{len(repo_ids)}")
-    for orphan in sorted(key_ids - set(repo_ids)):
+    directory_store = instance.directory.store
+    for repo_id in directory_store.repo_ids():
+        result = git_fsck(repo_id, directory_store.path_of(repo_id))
+        if not result.ok:
+            report.problems.append(f"directory: git fsck failed: {result.output[:500]}")
+    for log_id in instance.access_log.log_ids():
+        if log_id in key_ids:
+            try:
+                instance.access_log.verify(log_id)
+            except ChainBroken as exc:
+                report.problems.append(f"log {log_id}: access log is broken: {exc}")
+    for orphan in sorted(key_ids - set(repo_ids) - set(directory_store.repo_ids())):
         # Never delete keys here: an unmounted content store looks the same.
         progress(f"  notice: data key {orphan} has no repository (creation interrupted?)")
     for stale in sorted(set(instance.index.log_ids()) - set(repo_ids)):

@@ -41,11 +41,18 @@ def test_demo_leaves_no_plaintext_in_any_git_object(tmp_path: Path) -> None:
                 )
                 if len(text) >= 4 and not _STRUCTURAL.match(text):
                     markers.add(text)
+    directory = instance.directory.snapshot()
+    for document in [*directory.units.values(), *directory.staff.values()]:
+        for text in _strings(document.model_dump(mode="json")):
+            if len(text) >= 4 and not _STRUCTURAL.match(text):
+                markers.add(text)
     instance.close()
-    assert len(markers) > 60 and {"Nora", "Berg", "Jonas", "Ahmed"} <= markers
+    assert len(markers) > 60 and {"Nora", "Berg", "Jonas", "Ahmed", "Bjørn Strand"} <= markers
 
     dumps = b""
-    for repo in sorted((tmp_path / "inst" / "content_store").glob("*.git")):
+    repos = sorted((tmp_path / "inst" / "content_store").rglob("*.git"))
+    assert len(repos) == 5  # four logs and the municipal directory
+    for repo in repos:
         dumps += subprocess.run(
             ["git", "-C", str(repo), "cat-file", "--batch-all-objects", "--batch"],
             capture_output=True,

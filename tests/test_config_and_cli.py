@@ -69,8 +69,8 @@ def test_cli_lifecycle_init_demo_fsck_reindex_rotate_retire(tmp_path: Path) -> N
     assert "generated a master key" in _cli(env, "init", "--demo").stdout
     assert "generated" not in _cli(env, "init").stdout  # idempotent, never overwrites the key
     out = _cli(env, "demo").stdout
-    assert out.count("created") == 4 and "4 demo logs" in out
-    assert _cli(env, "demo").stdout.count("already present") == 4
+    assert out.count("created") == 5 and "4 demo logs" in out and "8 staff" in out
+    assert _cli(env, "demo").stdout.count("already present") == 5
     assert "OK" in _cli(env, "fsck").stdout
     assert "indexed 4 of 4" in _cli(env, "reindex").stdout
 
@@ -78,7 +78,7 @@ def test_cli_lifecycle_init_demo_fsck_reindex_rotate_retire(tmp_path: Path) -> N
     old_key = json.loads(keyring.read_text())["active"]
     before = _all_documents(env)
     rotated = _cli(env, "keys", "rotate").stdout
-    assert "re-wrapped 5 key files" in rotated  # 4 logs + the index secret
+    assert "re-wrapped 6 key files" in rotated  # 4 logs, the directory, the index secret
     new_key = json.loads(keyring.read_text())["active"]
     assert new_key != old_key
     _cli(env, "keys", "retire", old_key)

@@ -24,6 +24,7 @@ the files remain readable by it, which a test checks.)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -50,12 +51,17 @@ _StringsOnlyLoader.add_implicit_resolver(
 )
 
 
-def parse_document(data: bytes) -> DocumentBase:
-    """Parse and validate one document; raises InvalidFrontMatter or InvalidDocument."""
+def parse_document(
+    data: bytes, validate: Callable[[dict[str, Any]], DocumentBase] = validate_document
+) -> DocumentBase:
+    """Parse and validate one document; raises InvalidFrontMatter or InvalidDocument.
+
+    ``validate`` picks the family of kinds (log documents by default).
+    """
     fields, body = split_document(data)
     if "body" in fields:
         raise InvalidFrontMatter("'body' is reserved for the text below the front-matter")
-    return validate_document({**fields, "body": body})
+    return validate({**fields, "body": body})
 
 
 def split_document(data: bytes) -> tuple[dict[str, Any], str]:

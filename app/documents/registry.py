@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from app.documents.base import DocumentBase
 from app.documents.errors import FieldProblem, InvalidDocument
@@ -13,24 +13,6 @@ from app.documents.overview import Initiative, LogOverview, Presentation
 from app.documents.people import Consent, Participant
 from app.documents.records import Attachment, BatonHandover, LevelChange
 from app.documents.work import Activity, Evaluation, Goal
-
-Document = Annotated[
-    LogOverview
-    | Presentation
-    | Initiative
-    | Goal
-    | Activity
-    | Evaluation
-    | Meeting
-    | Message
-    | CalendarEntry
-    | Participant
-    | Consent
-    | Attachment
-    | LevelChange
-    | BatonHandover,
-    Field(discriminator="kind"),
-]
 
 MODELS: dict[str, type[DocumentBase]] = {
     model.model_fields["kind"].default: model
@@ -52,24 +34,27 @@ MODELS: dict[str, type[DocumentBase]] = {
     )
 }
 
-_ADAPTER: TypeAdapter[Document] = TypeAdapter(Document)
-
 
 def validate_document(data: dict[str, Any]) -> DocumentBase:
-    """Validate raw values into the model named by ``kind``, or raise InvalidDocument."""
+    """Validate raw values into the log document model named by ``kind``."""
+    return validate_kind(data, MODELS)
+
+
+def validate_kind(data: dict[str, Any], models: dict[str, type[DocumentBase]]) -> DocumentBase:
+    """Validate raw values into the model of ``models`` named by ``kind``, or raise."""
     kind = data.get("kind")
-    if not isinstance(kind, str) or kind not in MODELS:
-        known = ", ".join(sorted(MODELS))
+    if not isinstance(kind, str) or kind not in models:
+        known = ", ".join(sorted(models))
         raise InvalidDocument(str(kind), [FieldProblem("kind", f"must be one of: {known}")])
     try:
-        return _ADAPTER.validate_python(data)
+        return models[kind].model_validate(data)
     except ValidationError as exc:
-        raise InvalidDocument(kind, _problems(exc)) from None
+        raise InvalidDocument(kind, _problems(exc, union=False)) from None
 
 
-def _problems(exc: ValidationError) -> list[FieldProblem]:
+def _problems(exc: ValidationError, union: bool = True) -> list[FieldProblem]:
     problems = []
     for error in exc.errors(include_url=False, include_input=False):
-        location = [str(part) for part in error["loc"][1:]]  # drop the union tag
+        location = [str(part) for part in error["loc"][1 if union else 0 :]]
         problems.append(FieldProblem(".".join(location) or "(document)", error["msg"]))
     return problems

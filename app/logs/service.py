@@ -45,8 +45,9 @@ from app.logs.rules import check_creation_consents
 from app.logs.snapshot import HistoryEntry, LogSnapshot
 from app.logs.templates import TEMPLATES
 
-# Kinds whose change alters who relates to the log, so the index must follow.
-_INDEXED_KINDS = frozenset({"log", "participant", "consent"})
+# Kinds whose change alters who relates to the log (and who may see it).
+ACCESS_KINDS = frozenset({"log", "participant", "consent"})
+_INDEXED_KINDS = ACCESS_KINDS
 
 
 class LogService:
@@ -129,6 +130,16 @@ class LogService:
                     document = codec.decode(path, sealed)
                     documents[ref_of(document)] = document
         return LogSnapshot(log_id, revision, documents)
+
+    def read_kinds(
+        self, log_id: str, kinds: frozenset[str], revision: str | None = None
+    ) -> LogSnapshot:
+        """Only the documents of some kinds (decrypting no more than needed)."""
+        with self._open(log_id) as (repo, codec):
+            revision = revision or repo.head()
+            if revision is None:
+                raise LogNotFound(log_id)
+            return self._read_kinds(log_id, repo, codec, revision, kinds)
 
     def read_document(self, log_id: str, ref: DocRef, revision: str | None = None) -> DocumentBase:
         """One document at ``revision`` (default: the newest)."""
@@ -361,13 +372,27 @@ class LogService:
         if holder in deletions or not present:
             raise RuleViolation("the log must always have a holder who is a participant")
 
-    def _index_repo(self, log_id: str, repo: LogRepository, codec: LogCodec, head: str) -> None:
+    def _read_kinds(
+        self,
+        log_id: str,
+        repo: LogRepository,
+        codec: LogCodec,
+        revision: str,
+        kinds: frozenset[str],
+    ) -> LogSnapshot:
         documents = {}
-        for path in repo.list_paths(head):
-            if layout.kind_of_path(path) in _INDEXED_KINDS:
-                document = codec.decode(path, repo.read_file(path, head))
+        try:
+            paths = repo.list_paths(revision)
+        except RevisionNotFound:
+            raise DocumentNotFound(revision) from None
+        for path in paths:
+            if layout.kind_of_path(path) in kinds:
+                document = codec.decode(path, repo.read_file(path, revision))
                 documents[ref_of(document)] = document
-        self._index_snapshot(LogSnapshot(log_id, head, documents))
+        return LogSnapshot(log_id, revision, documents)
+
+    def _index_repo(self, log_id: str, repo: LogRepository, codec: LogCodec, head: str) -> None:
+        self._index_snapshot(self._read_kinds(log_id, repo, codec, head, _INDEXED_KINDS))
 
     def _index_snapshot(self, snapshot: LogSnapshot) -> None:
         overview = snapshot.overview
