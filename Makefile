@@ -7,10 +7,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test setup lint typecheck docs bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -27,6 +28,11 @@ test: setup lint typecheck
 	$(BIN)/stafettlogg schemas --check
 	$(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python -m pytest
+
+## i18n: refresh the catalogues from the code (then translate the new nb/nn entries)
+i18n: setup
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l --no-location -o build/messages.pot .
+	$(BIN)/pybabel update -q -i build/messages.pot -d app/translations -D messages --no-location --omit-header
 
 lint: setup
 	$(BIN)/ruff check app tests bench

@@ -1,5 +1,73 @@
 """stafettlogg: the BTI relay log as encrypted Git repositories behind a gateway.
 
-Nothing happens at import time; the command line (``app.cli``) and, later, the
-web application factory build everything from configuration.
+Nothing happens at import time: :func:`create_app` builds the web application
+from configuration, and ``app.cli`` builds the command line.
 """
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the gateway for one instance.
+
+    ``config`` keys starting with ``STAFETTLOGG_`` override the environment
+    (instance folder, demo mode …); all other keys go to Flask's config.
+    """
+    from flask_wtf.csrf import CSRFProtect
+
+    from app import errors
+    from app.blueprints import admin, auth, family, public, staff
+    from app.config import load_settings
+    from app.gateway import Portal
+    from app.instance import open_instance
+    from app.web import i18n, labels, security
+    from app.web.sessions import ServerSessionInterface, SessionStore
+
+    config = dict(config or {})
+    overrides = {k: str(v) for k, v in config.items() if k.startswith("STAFETTLOGG_")}
+    settings = load_settings({**os.environ, **overrides})
+    instance = open_instance(settings)
+    instance.store.recover()  # stale Git locks from a crash are cleared at start
+
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.from_mapping(
+        SECRET_KEY=instance.keys.secret("web-secret-key"),
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=600 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the (time-limited) session
+        SESSION_IDLE_SECONDS=30 * 60,
+        SESSION_ABSOLUTE_SECONDS=10 * 60 * 60,
+        BABEL_DEFAULT_TIMEZONE="Europe/Oslo",
+    )
+    app.config.update({k: v for k, v in config.items() if not k.startswith("STAFETTLOGG_")})
+    app.extensions["stafettlogg"] = instance
+    app.extensions["portal"] = Portal(instance)
+
+    app.session_interface = ServerSessionInterface(
+        SessionStore(settings.instance_path / "sessions.sqlite3"),
+        idle_seconds=app.config["SESSION_IDLE_SECONDS"],
+        absolute_seconds=app.config["SESSION_ABSOLUTE_SECONDS"],
+        cookie_name="__Host-stafettlogg" if settings.production else "stafettlogg_session",
+        secure=settings.production,
+    )
+    CSRFProtect(app)
+    i18n.init_app(app)
+    security.init_app(app, production=settings.production)
+    errors.register(app)
+    labels.init_app(app)
+    app.jinja_env.globals["demo_mode"] = settings.demo
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    if settings.demo:
+        app.register_blueprint(auth.demo_bp)
+    app.register_blueprint(family.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(admin.bp)
+    return app

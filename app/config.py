@@ -38,6 +38,7 @@ class Settings:
     youth_consent_age: int
     municipality: str
     demo: bool
+    production: bool
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -77,10 +78,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         master_key_env=env.get("STAFETTLOGG_MASTER_KEY") or None,
         youth_consent_age=youth_age,
         municipality=str(file_config.get("municipality", "Demo kommune")),
-        demo=bool(file_config.get("demo", False)),
+        demo=_flag(env.get("STAFETTLOGG_DEMO"), file_config.get("demo", False)),
+        production=env.get("STAFETTLOGG_ENV", "") == "production"
+        or _flag(None, file_config.get("production", False)),
     )
     _refuse_keys_in_content_store(settings)
+    if settings.demo and settings.production:
+        raise ConfigError("demo mode cannot be enabled in a production configuration")
     return settings
+
+
+def _flag(env_value: str | None, file_value: object) -> bool:
+    if env_value is not None and env_value != "":
+        return env_value.lower() in ("1", "true", "yes")
+    if not isinstance(file_value, bool):
+        raise ConfigError("demo and production must be true or false")
+    return file_value
 
 
 def _read_config_file(path: Path) -> dict[str, object]:

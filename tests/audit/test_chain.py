@@ -18,8 +18,15 @@ def _log(tmp_path: Path) -> AccessLog:
 
 
 def _entry(n: int) -> AccessEntry:
-    return AccessEntry(datetime(2026, 11, 22, 12, n, tzinfo=UTC), f"s-user{n}", "participant",
-                       "school", "work", "read", "consent:c1")
+    return AccessEntry(
+        datetime(2026, 11, 22, 12, n, tzinfo=UTC),
+        f"s-user{n}",
+        "participant",
+        "school",
+        "work",
+        "read",
+        "consent:c1",
+    )
 
 
 def _filled(tmp_path: Path, count: int = 5) -> AccessLog:

@@ -1,0 +1,78 @@
+"""Every error becomes a page here, in one place; library code never aborts."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.documents.errors import DocumentError
+from app.gateway import NoAccess
+from app.logs.errors import (
+    CorruptLog,
+    DocumentNotFound,
+    EditConflict,
+    LogNotFound,
+    RuleViolation,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _page(status: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    """Map domain and HTTP errors to pages with the right status code."""
+
+    @app.errorhandler(NoAccess)
+    @app.errorhandler(LogNotFound)
+    @app.errorhandler(DocumentNotFound)
+    def _not_found(_error: Exception) -> tuple[str, int]:
+        # A denial looks exactly like a missing page: it never reveals that a log exists.
+        return _page(404, _("Page not found"), _("We could not find what you asked for."))
+
+    @app.errorhandler(EditConflict)
+    def _conflict(_error: EditConflict) -> tuple[str, int]:
+        return _page(
+            409,
+            _("Someone else saved first"),
+            _(
+                "The log was changed after you opened it. Nothing you wrote was lost: "
+                "go back, copy your text, reload and try again."
+            ),
+        )
+
+    @app.errorhandler(RuleViolation)
+    @app.errorhandler(DocumentError)
+    def _bad_input(error: Exception) -> tuple[str, int]:
+        return _page(400, _("That could not be saved"), str(error))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> tuple[str, int]:
+        return _page(
+            400,
+            _("The form has expired"),
+            _("For your safety the form was not sent. Reload the page and try again."),
+        )
+
+    @app.errorhandler(CorruptLog)
+    def _corrupt(_error: CorruptLog) -> tuple[str, int]:
+        log.error("a stored document failed to decrypt or validate")
+        return _page(500, _("Something went wrong"), _("The error has been logged."))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[str, int]:
+        status = error.code or 500
+        if status == 404:
+            return _not_found(error)
+        return _page(status, error.name, _("The request could not be completed."))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[str, int]:
+        log.error("unexpected error: %s", type(error).__name__)
+        return _page(500, _("Something went wrong"), _("The error has been logged."))

@@ -1,0 +1,1 @@
+"""Flask plumbing shared by the blueprints: sessions, security headers, users, i18n."""

@@ -1,0 +1,37 @@
+"""Security headers on every response, with a fresh CSP nonce per request (WEB-02)."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g, request
+
+
+def init_app(app: Flask, *, production: bool, form_targets: tuple[str, ...] = ()) -> None:
+    """Add the nonce to ``g`` before each request and the headers after it."""
+
+    @app.before_request
+    def _make_nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.after_request
+    def _add_headers(response: Response) -> Response:
+        nonce = g.get("csp_nonce", "")
+        form_action = " ".join(("'self'", *form_targets))
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+            "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+            f"base-uri 'none'; frame-ancestors 'none'; form-action {form_action}"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if not (request.endpoint or "").endswith("static"):
+            response.headers["Cache-Control"] = "no-store"
+        if production:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        return response
+
+    app.jinja_env.globals["csp_nonce"] = lambda: g.get("csp_nonce", "")
