@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,
         MAX_FORM_MEMORY_SIZE=600 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the (time-limited) session
+        WTF_CSRF_SSL_STRICT=False,  # no Referer is ever sent; Origin is checked instead
         SESSION_IDLE_SECONDS=30 * 60,
         SESSION_ABSOLUTE_SECONDS=10 * 60 * 60,
         BABEL_DEFAULT_TIMEZONE="Europe/Oslo",

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -53,11 +54,13 @@ class StaffForm(FlaskForm):  # type: ignore[misc]
         _l("National identity number (for login with ID-porten)"),
         validators=[Optional(), Length(min=11, max=11), _valid_fnr],
     )
-    service = SelectField(_l("Service"), choices=list(SERVICE_LABELS.items()))
+    service = SelectField(
+        _l("Service"), choices=[SelectChoice(k, v) for k, v in SERVICE_LABELS.items()]
+    )
     unit = SelectField(_l("Unit"), validators=[DataRequired()])
     roles = SelectMultipleField(
         _l("Municipal roles"),
-        choices=list(ROLE_LABELS.items()),
+        choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()],
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
     )
@@ -66,7 +69,7 @@ class StaffForm(FlaskForm):  # type: ignore[misc]
     def __init__(self, *args: Any, units: dict[str, Unit], **kwargs: Any) -> None:
         """Offer the directory's active units."""
         super().__init__(*args, **kwargs)
-        self.unit.choices = [(u.unit_id, u.name) for u in units.values() if u.active]
+        self.unit.choices = [SelectChoice(u.unit_id, u.name) for u in units.values() if u.active]
 
     def to_staff_member(self) -> StaffMember:
         """The validated form as a new directory document."""

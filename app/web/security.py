@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
+
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def init_app(app: Flask, *, production: bool, form_targets: tuple[str, ...] = ()) -> None:
@@ -13,6 +15,18 @@ def init_app(app: Flask, *, production: bool, form_targets: tuple[str, ...] = ()
     @app.before_request
     def _make_nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.before_request
+    def _same_origin_only() -> None:
+        # With Referrer-Policy: no-referrer, browsers send no Referer, so the origin
+        # of a state change is checked from Origin and Sec-Fetch-Site instead.
+        if request.method not in _UNSAFE:
+            return
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != request.host_url.rstrip("/"):
+            abort(403)
+        if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+            abort(403)
 
     @app.after_request
     def _add_headers(response: Response) -> Response:

@@ -1,0 +1,92 @@
+"""Fixtures for the gateway: a demo instance, app clients and logins through the real forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.config import load_settings
+from app.demo import create_demo_directory, create_demo_logs
+from app.instance import initialise, open_instance
+
+TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
+
+
+def _demo_instance(folder: Path) -> dict[str, str]:
+    env = {"STAFETTLOGG_INSTANCE": str(folder), "STAFETTLOGG_DEMO": "1"}
+    settings = load_settings(env)
+    initialise(settings)
+    instance = open_instance(settings)
+    create_demo_directory(instance.directory, progress=lambda _line: None)
+    create_demo_logs(instance.logs, progress=lambda _line: None)
+    instance.close()
+    return env
+
+
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An instance folder with the demo directory and demo logs (built once per module)."""
+    return _demo_instance(tmp_path_factory.mktemp("gateway") / "instance")
+
+
+@pytest.fixture
+def fresh_app(tmp_path: Path) -> Iterator[Flask]:
+    """A gateway over its own demo instance, for tests that change logs."""
+    application = create_app({**_demo_instance(tmp_path / "instance"), "TESTING": True})
+    yield application
+    application.extensions["stafettlogg"].close()
+
+
+@pytest.fixture
+def app(demo_env: dict[str, str]) -> Iterator[Flask]:
+    """The gateway over the demo instance."""
+    application = create_app({**demo_env, "TESTING": True})
+    yield application
+    application.extensions["stafettlogg"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser-like client."""
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
+    """The CSRF token from a page's forms."""
+    found = TOKEN.search(client.get(path).data)
+    assert found, f"no form with a CSRF token on {path}"
+    return found.group(1).decode()
+
+
+def login(client: FlaskClient, who: str) -> None:
+    """Log in through the demo login form: ``citizen:kari`` or a staff name like ``staff:hilde``."""
+    from app.demo import STAFF
+
+    kind, _, key = who.partition(":")
+    value = f"staff:{STAFF[key].user_id}" if kind == "staff" else who
+    response = client.post(
+        "/demo/logg-inn", data={"who": value, "csrf_token": csrf_token(client, "/demo/logg-inn")}
+    )
+    assert response.status_code == 302, response.data[:500]
+
+
+def demo_log_ids(app: Flask) -> dict[str, str]:
+    """Demo log ids by the subject's given name."""
+    instance = app.extensions["stafettlogg"]
+    found = {}
+    for log_id in instance.store.repo_ids():
+        overview = instance.logs.snapshot(log_id).overview
+        found[overview.subject.given_name] = log_id
+    return found
+
+
+def now() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
