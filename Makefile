@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck docs bench clean
+.PHONY: run test setup browser i18n lint typecheck docs bench clean
 
 $(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -16,15 +16,20 @@ $(STAMP): pyproject.toml package-lock.json
 
 setup: $(STAMP)
 
-## run: set up, build the family pages, create the instance with a key and demo logs
+## run: set up, build the family pages, create the instance (key, demo data), start the gateway
 run: setup docs
 	$(BIN)/stafettlogg init --demo
 	$(BIN)/stafettlogg demo
 	$(BIN)/stafettlogg fsck
-	@echo "Family pages built in build/site/ (open build/site/index.html)."
+	$(BIN)/stafettlogg serve
+
+## browser: Debian's Chromium for the browser tests (Playwright never downloads its own)
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 ## test: set up and run every check and test
-test: setup lint typecheck
+test: setup browser lint typecheck
 	$(BIN)/stafettlogg schemas --check
 	$(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python -m pytest

@@ -69,6 +69,39 @@ def demo() -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, help="Sync workers (one per core).")
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the web gateway under gunicorn with sync workers."""
+    import os
+
+    instance = _instance()  # fail early, with a clear message, if the instance is not ready
+    demo = instance.settings.demo
+    instance.close()
+    address = f"http://{host}:{port}/"
+    click.echo(f"stafettlogg gateway: {address}  (stop with Ctrl+C)")
+    if demo:
+        click.echo(f"demo login:          {address}demo/logg-inn")
+    sys.stdout.flush()
+    os.execvp(  # noqa: S606 (replaces this process with gunicorn; fixed arguments)
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{host}:{port}",
+            "--worker-class",
+            "sync",
+            "app:create_app()",
+        ],
+    )
+
+
+@main.command()
 def reindex() -> None:
     """Rebuild the index of logs, relations and subjects from the repositories."""
     instance = _instance()

@@ -18,14 +18,19 @@ def init_app(app: Flask, *, production: bool, form_targets: tuple[str, ...] = ()
 
     @app.before_request
     def _same_origin_only() -> None:
-        # With Referrer-Policy: no-referrer, browsers send no Referer, so the origin
-        # of a state change is checked from Origin and Sec-Fetch-Site instead.
+        # Browsers send no Referer (Referrer-Policy: no-referrer) and then send
+        # "Origin: null" on POSTs, so Sec-Fetch-Site is the signal; a real Origin
+        # is compared when a browser sends no Sec-Fetch-Site. The CSRF token is
+        # required in every case.
         if request.method not in _UNSAFE:
             return
+        site = request.headers.get("Sec-Fetch-Site")
+        if site is not None:
+            if site not in ("same-origin", "none"):
+                abort(403)
+            return
         origin = request.headers.get("Origin")
-        if origin is not None and origin != request.host_url.rstrip("/"):
-            abort(403)
-        if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        if origin not in (None, "null") and origin != request.host_url.rstrip("/"):
             abort(403)
 
     @app.after_request

@@ -19,13 +19,21 @@ from tests.web.conftest import demo_log_ids, login
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = [
-    "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](&#106;avascript:alert(1))",
-    "<javascript:alert(1)>", "[x][r]\n\n[r]: javascript:alert(1)",
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "<javascript:alert(1)>",
+    "[x][r]\n\n[r]: javascript:alert(1)",
     "![x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "<img src=x onerror=alert(1)>", '[x](https://ok/)"onmouseover="alert(1)',
-    "<script>alert(1)</script>", "<iframe src=https://evil.example></iframe>",
-    "<form action=https://evil.example><input></form>", "[x](vbscript:msgbox(1))",
-    "<a href='javascript:alert(1)'>x</a>", "<svg onload=alert(1)>", "`<script>`",
+    "<img src=x onerror=alert(1)>",
+    '[x](https://ok/)"onmouseover="alert(1)',
+    "<script>alert(1)</script>",
+    "<iframe src=https://evil.example></iframe>",
+    "<form action=https://evil.example><input></form>",
+    "[x](vbscript:msgbox(1))",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<svg onload=alert(1)>",
+    "`<script>`",
 ]
 
 
@@ -45,8 +53,10 @@ class _Danger(html.parser.HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"{tag}[{name}]")
-            if name in ("href", "src", "action") and value and re.match(
-                r"\s*(javascript|vbscript|data):", value, re.I
+            if (
+                name in ("href", "src", "action")
+                and value
+                and re.match(r"\s*(javascript|vbscript|data):", value, re.I)
             ):
                 self.found.append(f"{tag}[{name}={value[:20]}]")
 
@@ -75,10 +85,13 @@ def test_safe_markdown_still_works() -> None:
 def test_hostile_strings_in_a_log_are_shown_escaped(fresh_app: Flask, blns: list[str]) -> None:
     instance = fresh_app.extensions["stafettlogg"]
     log_id = demo_log_ids(fresh_app)["Nora"]
-    goals = [Goal(id=new_document_id(), title=text or "-", arena=Arena.HOME_LEISURE, body=text)
-             for text in [*blns, *VECTORS]]
-    instance.logs.save(log_id, goals, expected_revision=instance.logs.head(log_id),
-                       actor_id="s-4f1c2a7e")
+    goals = [
+        Goal(id=new_document_id(), title=text or "-", arena=Arena.HOME_LEISURE, body=text)
+        for text in [*blns, *VECTORS]
+    ]
+    instance.logs.save(
+        log_id, goals, expected_revision=instance.logs.head(log_id), actor_id="s-4f1c2a7e"
+    )
     client = fresh_app.test_client()
     login(client, "citizen:kari")
     page = client.get(f"/familie/logg/{log_id}")
@@ -89,15 +102,19 @@ def test_hostile_strings_in_a_log_are_shown_escaped(fresh_app: Flask, blns: list
 
 
 def test_templates_never_mark_text_safe() -> None:
-    offenders = [p.name for p in (ROOT / "app" / "templates").rglob("*.html")
-                 if re.search(r"\|\s*safe\b|Markup\(", p.read_text())]
+    offenders = [
+        p.name
+        for p in (ROOT / "app" / "templates").rglob("*.html")
+        if re.search(r"\|\s*safe\b|Markup\(", p.read_text())
+    ]
     assert offenders == []
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn"])
 def test_every_ui_string_is_translated(lang: str) -> None:
     extracted = {
-        message for _file, _line, message, _comments, _context in extract_from_dir(
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT / "app"),
             method_map=[("**.py", "python"), ("templates/**.html", "jinja2")],
             keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None},

@@ -60,7 +60,11 @@ def test_state_changes_need_a_csrf_token(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     "headers",
-    [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}],
+    [
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "null"},
+    ],
 )
 def test_cross_origin_state_changes_are_refused(
     client: FlaskClient, headers: dict[str, str]
@@ -68,6 +72,16 @@ def test_cross_origin_state_changes_are_refused(
     token = csrf_token(client)
     response = client.post("/sprak", data={"lang": "nn", "csrf_token": token}, headers=headers)
     assert response.status_code == 403
+
+
+def test_same_origin_post_from_a_browser_is_accepted(client: FlaskClient) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/sprak",
+        data={"lang": "nn", "csrf_token": token},
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "null"},
+    )
+    assert response.status_code == 302
 
 
 def test_get_never_changes_state(client: FlaskClient) -> None:
