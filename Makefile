@@ -51,6 +51,7 @@ docs: setup
 
 bench: setup
 	$(BIN)/python bench/store.py
+	@command -v wrk >/dev/null && $(BIN)/python bench/gateway.py || echo "install wrk for bench/gateway.py"
 
 clean:
 	rm -rf $(VENV) build

@@ -28,6 +28,13 @@ def start() -> str:
     return render_template("public/start.html", user=current_user())
 
 
+@bp.get("/healthz")
+@public
+def health() -> tuple[str, int, dict[str, str]]:
+    """Liveness for load balancers and monitoring: no data, no session."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.get("/info/")
 @bp.get("/info/<path:page>")
 @public
