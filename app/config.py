@@ -39,6 +39,10 @@ class Settings:
     municipality: str
     demo: bool
     production: bool
+    oidc_issuer: str
+    oidc_client_id: str
+    oidc_client_secret: str
+    allow_synthetic_pids: bool
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -81,10 +85,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         demo=_flag(env.get("STAFETTLOGG_DEMO"), file_config.get("demo", False)),
         production=env.get("STAFETTLOGG_ENV", "") == "production"
         or _flag(None, file_config.get("production", False)),
+        oidc_issuer=str(env.get("STAFETTLOGG_OIDC_ISSUER") or file_config.get("oidc_issuer", "")),
+        oidc_client_id=str(
+            env.get("STAFETTLOGG_OIDC_CLIENT_ID") or file_config.get("oidc_client_id", "")
+        ),
+        oidc_client_secret=str(env.get("STAFETTLOGG_OIDC_CLIENT_SECRET") or ""),
+        allow_synthetic_pids=_flag(
+            env.get("STAFETTLOGG_ALLOW_SYNTHETIC_PIDS"),
+            file_config.get("allow_synthetic_pids", False),
+        ),
     )
     _refuse_keys_in_content_store(settings)
-    if settings.demo and settings.production:
-        raise ConfigError("demo mode cannot be enabled in a production configuration")
+    if settings.production and (settings.demo or settings.allow_synthetic_pids):
+        raise ConfigError(
+            "demo mode and synthetic test identities cannot be enabled in a production "
+            "configuration"
+        )
     return settings
 
 

@@ -8,6 +8,8 @@ both the old and the new rule are accepted; gender is never derived.
 
 from __future__ import annotations
 
+from datetime import date
+
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2, 1)
 _W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 
@@ -33,3 +35,29 @@ def complete_check_digits(first_nine: str) -> str | None:
     if k2 == 10:
         return None
     return f"{first_nine}{k1}{k2}"
+
+
+def is_valid_pid(value: str, allow_synthetic: bool) -> bool:
+    """Whether ``value`` is a usable person identifier from ID-porten.
+
+    Fødselsnummer, D-number (day + 40) and H-number (month + 40) are accepted
+    with valid check digits and a real birth date. Synthetic test identities
+    (Skatteetaten's Tenor: month + 80) only when ``allow_synthetic``, which the
+    configuration allows in demo and test instances only (SECURITY-NOTES 1.5).
+    """
+    if not has_valid_check_digits(value):
+        return False
+    day, month, year = int(value[0:2]), int(value[2:4]), int(value[4:6])
+    if day > 40:
+        day -= 40
+    if month > 80:
+        if not allow_synthetic:
+            return False
+        month -= 80
+    elif month > 40:
+        month -= 40
+    try:
+        date(2000 + year, month, day)  # 2000 + yy is a leap year whenever 1900 + yy is
+    except ValueError:
+        return False
+    return True

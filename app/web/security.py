@@ -37,15 +37,19 @@ def init_app(app: Flask, *, production: bool, form_targets: tuple[str, ...] = ()
     def _add_headers(response: Response) -> Response:
         nonce = g.get("csp_nonce", "")
         form_action = " ".join(("'self'", *form_targets))
+        # Only the front-channel logout answer may be framed, and only by ID-porten.
+        framer = response.headers.pop("X-Frame-Ancestors", None)
         response.headers["Content-Security-Policy"] = (
             f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
             "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-            f"base-uri 'none'; frame-ancestors 'none'; form-action {form_action}"
+            f"base-uri 'none'; frame-ancestors {framer or chr(39) + 'none' + chr(39)}; "
+            f"form-action {form_action}"
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
+        if framer is None:
+            response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if not (request.endpoint or "").endswith("static"):
             response.headers["Cache-Control"] = "no-store"

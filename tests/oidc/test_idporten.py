@@ -1,0 +1,159 @@
+"""ID-porten login against a real OpenID provider: the happy path and every refusal."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from pathlib import Path
+
+import requests
+
+from tests.oidc.conftest import SAME_ORIGIN, Stack, authenticate, begin, finish, with_query
+
+COOKIE = "stafettlogg_session"
+
+
+def _login(
+    stack: Stack, user: str, acr: str = "idporten-loa-high"
+) -> tuple[requests.Session, requests.Response]:
+    browser = requests.Session()
+    callback = authenticate(stack, browser, begin(stack, browser), user, acr)
+    return browser, finish(browser, callback)
+
+
+def test_guardian_logs_in_and_sees_her_log(stack: Stack) -> None:
+    browser, response = _login(stack, "kari")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/familie/")
+    mine = browser.get(f"{stack.rp}/familie/")
+    assert mine.status_code == 200 and "Nora Berg" in mine.text
+
+
+def test_staff_member_is_recognised_from_the_directory(stack: Stack) -> None:
+    browser, response = _login(stack, "hilde")
+    assert response.headers["Location"].endswith("/ansatt/")
+    assert "Nora Berg" in browser.get(f"{stack.rp}/ansatt/").text
+
+
+def test_authorize_request_uses_pkce_state_nonce_and_high_acr(stack: Stack) -> None:
+    url = begin(stack, requests.Session())
+    assert url.startswith(stack.op)
+    for part in (
+        "code_challenge_method=S256",
+        "code_challenge=",
+        "state=",
+        "nonce=",
+        "acr_values=idporten-loa-high",
+        "response_type=code",
+        "scope=openid",
+    ):
+        assert part in url
+
+
+def test_session_is_rotated_at_login(stack: Stack) -> None:
+    browser = requests.Session()
+    authorize = begin(stack, browser)
+    before = browser.cookies.get(COOKIE)
+    finish(browser, authenticate(stack, browser, authorize, "kari"))
+    assert before and browser.cookies.get(COOKIE) not in (None, before)
+
+
+def test_low_acr_is_refused(stack: Stack) -> None:
+    browser, response = _login(stack, "kari", acr="idporten-loa-substantial")
+    assert response.status_code == 403 and "høyeste sikkerhetsnivå" in response.text
+    assert browser.get(f"{stack.rp}/familie/", allow_redirects=False).status_code == 302
+
+
+def test_wrong_state_is_refused(stack: Stack) -> None:
+    browser = requests.Session()
+    callback = authenticate(stack, browser, begin(stack, browser), "kari")
+    assert finish(browser, with_query(callback, state="forged-state")).status_code == 403
+    assert browser.get(f"{stack.rp}/familie/", allow_redirects=False).status_code == 302
+
+
+def test_callback_replayed_in_another_browser_is_refused(stack: Stack) -> None:
+    victim = requests.Session()
+    callback = authenticate(stack, victim, begin(stack, victim), "kari")
+    attacker = requests.Session()
+    assert finish(attacker, callback).status_code == 403
+    assert finish(victim, callback).status_code == 302
+    assert finish(victim, callback).status_code == 403  # state is single-use
+
+
+def test_replayed_code_is_refused(stack: Stack) -> None:
+    browser = requests.Session()
+    first = authenticate(stack, browser, begin(stack, browser), "kari")
+    assert finish(browser, first).status_code == 302
+    # A new login, whose valid state is paired with the old, already used code.
+    second = authenticate(stack, browser, begin(stack, browser), "kari")
+    old_code = re.search(r"code=([^&]+)", first).group(1)  # type: ignore[union-attr]
+    response = finish(browser, with_query(second, code=old_code))
+    assert response.status_code == 403
+
+
+def test_wrong_nonce_is_refused(stack: Stack) -> None:
+    browser = requests.Session()
+    authorize = with_query(begin(stack, browser), nonce="not-the-nonce-the-gateway-made")
+    callback = authenticate(stack, browser, authorize, "kari")
+    response = finish(browser, callback)
+    assert response.status_code == 403
+    assert browser.get(f"{stack.rp}/familie/", allow_redirects=False).status_code == 302
+
+
+def test_wrong_iss_parameter_is_refused(stack: Stack) -> None:
+    browser = requests.Session()
+    callback = authenticate(stack, browser, begin(stack, browser), "kari")
+    assert finish(browser, with_query(callback, iss="https://evil.example")).status_code == 403
+
+
+def test_invalid_pid_is_refused(stack: Stack) -> None:
+    _browser, response = _login(stack, "badpid")
+    assert response.status_code == 403
+
+
+def test_logout_ends_local_session_and_redirects_to_idporten(stack: Stack) -> None:
+    browser, _response = _login(stack, "kari")
+    page = browser.get(f"{stack.rp}/familie/").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    old = browser.cookies.get(COOKIE)
+    response = browser.post(
+        f"{stack.rp}/logg-ut",
+        data={"csrf_token": token},
+        headers=SAME_ORIGIN,
+        allow_redirects=False,
+    )
+    target = response.headers["Location"]
+    assert target.startswith(f"{stack.op}/session/end?")
+    assert "id_token_hint=" in target and "post_logout_redirect_uri=" in target
+    assert "Clear-Site-Data" in response.headers
+    replay = requests.Session()
+    replay.cookies.set(COOKIE, old or "")
+    assert replay.get(f"{stack.rp}/familie/", allow_redirects=False).status_code == 302
+
+
+def test_frontchannel_logout_ends_the_session_by_sid(stack: Stack) -> None:
+    browser, _response = _login(stack, "kari")
+    database = Path(stack.app.instance_path) / "sessions.sqlite3"
+    token_hash = hashlib.sha256((browser.cookies.get(COOKIE) or "").encode()).hexdigest()
+    with sqlite3.connect(database) as db:
+        row = db.execute(
+            "SELECT oidc_sid FROM sessions WHERE token_hash = ?", (token_hash,)
+        ).fetchone()
+    assert row is not None and row[0], "the id_token should carry a sid"
+    sid = row[0]
+    wrong = requests.get(
+        f"{stack.rp}/auth/frontchannel-logout", params={"iss": "https://evil.example", "sid": sid}
+    )
+    assert wrong.status_code == 200
+    assert browser.get(f"{stack.rp}/familie/", allow_redirects=False).status_code == 200
+    response = requests.get(
+        f"{stack.rp}/auth/frontchannel-logout", params={"iss": stack.op, "sid": sid}
+    )
+    assert response.status_code == 200
+    assert f"frame-ancestors {stack.op}" in response.headers["Content-Security-Policy"]
+    assert browser.get(f"{stack.rp}/familie/", allow_redirects=False).status_code == 302
+
+
+def test_csp_allows_form_posts_to_the_provider_only(stack: Stack) -> None:
+    csp = requests.get(f"{stack.rp}/logg-inn").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {stack.op}" in csp
