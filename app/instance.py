@@ -19,6 +19,7 @@ from app.encryption import (
 )
 from app.git_backend import GitStore, enable_durability
 from app.index import LogIndex
+from app.local_accounts import LocalAccounts
 from app.logs.service import LogService
 
 INDEX_SECRET = "index-person-key"  # noqa: S105 (a key *name*, not a secret)
@@ -35,6 +36,7 @@ class Instance:
     logs: LogService
     directory: Directory
     access_log: AccessLog
+    local_accounts: LocalAccounts
 
     def close(self) -> None:
         """Release the index connection."""
@@ -82,4 +84,7 @@ def open_instance(settings: Settings) -> Instance:
         settings.instance_path / "access-log",
         lambda log_id: LogCipher(log_id, keys.log_keys(log_id)),
     )
-    return Instance(settings, store, keys, index, logs, directory, access_log)
+    local_accounts = LocalAccounts(
+        settings.instance_path / "local-accounts.sqlite3", keys.secret("local-accounts-key")
+    )
+    return Instance(settings, store, keys, index, logs, directory, access_log, local_accounts)

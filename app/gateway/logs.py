@@ -11,7 +11,8 @@ from app.audit import AccessEntry
 from app.documents.overview import LogOverview
 from app.gateway.errors import NoAccess
 from app.instance import Instance
-from app.logs.errors import DocumentNotFound, LogNotFound
+from app.logs.errors import DocumentNotFound, LogNotFound, RuleViolation
+from app.logs.rules import age_on
 from app.logs.service import ACCESS_KINDS
 from app.logs.snapshot import LogSnapshot
 
@@ -52,7 +53,9 @@ class LogPage:
     snapshot: LogSnapshot
     readable: frozenset[Section]
     writable: frozenset[Section]
+    manageable: frozenset[Section]
     basis: str
+    subject_is_minor: bool
 
     @property
     def overview(self) -> LogOverview:
@@ -104,6 +107,9 @@ class Portal:
         writable = frozenset(
             s for s in Section if decide(user, facts, Action.WRITE, s, now, self.youth_age)
         )
+        manageable = frozenset(
+            s for s in Section if decide(user, facts, Action.MANAGE, s, now, self.youth_age)
+        )
         snapshot = self.instance.logs.snapshot(log_id)
         visible = {
             ref: doc
@@ -112,8 +118,24 @@ class Portal:
         }
         self._record(log_id, user, decision, Section.OVERVIEW, "read", service, now)
         return LogPage(
-            LogSnapshot(log_id, snapshot.revision, visible), readable, writable, decision.basis
+            LogSnapshot(log_id, snapshot.revision, visible),
+            readable,
+            writable,
+            manageable,
+            decision.basis,
+            age_on(facts.subject_birth_date, now.date()) < self.youth_age,
         )
+
+    def enrol_child(
+        self, user: User, log_id: str, username: str, now: datetime | None = None
+    ) -> str:
+        """The holder gives a child under the consent age a local login; returns the code."""
+        now = now or datetime.now(UTC)
+        facts, _overview = self._facts(log_id)
+        self._require(user, facts, Action.MANAGE, Section.PARTICIPANTS, now)
+        if age_on(facts.subject_birth_date, now.date()) >= self.youth_age:
+            raise RuleViolation("from the consent age the youth logs in with ID-porten")
+        return self.instance.local_accounts.enrol(facts.subject, username, user.principal)
 
     def access_entries(
         self, user: User, log_id: str, service: str = "", now: datetime | None = None

@@ -95,3 +95,18 @@ def test_language_switch_and_family_pages(page: Page, server: str) -> None:
     expect(page.get_by_role("heading", name="Stafettloggen")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "nn"
     _accessible(page)
+
+
+def test_child_login_pages(page: Page, server: str) -> None:
+    page.goto(f"{server}/logg-inn")
+    page.get_by_role("link", name="Logg inn med brukernavn, passord og kode").click()
+    expect(page.get_by_role("heading", name="Logg inn med brukernavn")).to_be_visible()
+    _accessible(page)
+    page.get_by_label("Brukernavn").fill("finnes.ikke")
+    page.get_by_label("Passord").fill("feil passord her")
+    page.get_by_label("Kode fra appen (6 sifre)").fill("123456")
+    page.get_by_role("button", name="Logg inn").last.click()
+    expect(page.get_by_role("alert")).to_contain_text("Brukernavnet, passordet eller koden er feil")
+    _accessible(page)
+    page.get_by_role("link", name=re.compile("Har du fått en aktiveringskode")).click()
+    _accessible(page)
