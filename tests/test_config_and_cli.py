@@ -125,3 +125,31 @@ def test_commands_without_instance_explain_what_to_do(tmp_path: Path) -> None:
 
 def test_schemas_check_command() -> None:
     assert "up to date" in _cli({}, "schemas", "--check").stdout
+
+
+def test_fsck_detects_a_tampered_access_log(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from app.access import User, UserKind
+    from app.demo import demo_citizens
+    from app.gateway import Portal
+    from app.instance import open_instance
+
+    env = {"STAFETTLOGG_INSTANCE": str(tmp_path / "inst")}
+    _cli(env, "init")
+    _cli(env, "demo")
+    instance = open_instance(load_settings(env))
+    kari = demo_citizens(datetime.now(UTC).date())["kari"]
+    user = User(instance.index.person_principal(kari.fnr), UserKind.CITIZEN)
+    portal = Portal(instance)
+    (log,) = portal.my_logs(user)
+    for _ in range(3):
+        portal.open_log(user, log.log_id)
+    instance.close()
+    assert "OK" in _cli(env, "fsck").stdout
+
+    access_log = tmp_path / "inst" / "access-log" / f"{log.log_id}.log"
+    lines = access_log.read_bytes().splitlines()
+    access_log.write_bytes(lines[0] + b"\n" + lines[2] + b"\n")  # an entry removed
+    result = _cli(env, "fsck", ok=False)
+    assert result.returncode == 1 and "access log is broken" in result.stderr

@@ -44,22 +44,27 @@ class Directory:
         self.keys = keys
         self.person_principal = person_principal
         self._cache = DirectorySnapshot(None)
+        self._decoded: dict[tuple[str, str], DocumentBase] = {}
         self._lock = threading.Lock()
 
     def snapshot(self) -> DirectorySnapshot:
-        """The current directory; decrypted again only when the repository moved."""
+        """The current directory; only documents whose blob changed are decrypted again."""
         if not self.store.exists(REPO_ID):
             return DirectorySnapshot(None)
         with self.store.open(REPO_ID) as repo:
             head = repo.head()
             if head == self._cache.revision:
                 return self._cache
-            files = repo.read_all(head)
-        cipher = self._cipher()
+            cipher = self._cipher()
+            decoded: dict[tuple[str, str], DocumentBase] = {}
+            for path, blob_id in repo.file_ids(head).items():
+                known = self._decoded.get((path, blob_id))
+                if known is None:
+                    known = self._decode(cipher, path, repo.read_blob(blob_id))
+                decoded[(path, blob_id)] = known
         units: dict[str, Unit] = {}
         staff: dict[str, StaffMember] = {}
-        for path, sealed in files.items():
-            document = self._decode(cipher, path, sealed)
+        for document in decoded.values():
             if isinstance(document, Unit):
                 units[document.unit_id] = document
             elif isinstance(document, StaffMember):
@@ -67,7 +72,7 @@ class Directory:
         by_principal = {self.person_principal(m.fnr): m.user_id for m in staff.values() if m.fnr}
         snapshot = DirectorySnapshot(head, units, staff, by_principal)
         with self._lock:
-            self._cache = snapshot
+            self._cache, self._decoded = snapshot, decoded
         return snapshot
 
     def save(

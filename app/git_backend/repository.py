@@ -71,6 +71,22 @@ class LogRepository:
             return []
         return [path for path, _oid in self._walk_oids(self._tree(revision), "")]
 
+    def file_ids(self, revision: str | None = None) -> dict[str, str]:
+        """Path → blob id at ``revision``: lets callers re-read only what changed."""
+        if revision is None and self.head() is None:
+            return {}
+        return {path: str(oid) for path, oid in self._walk_oids(self._tree(revision), "")}
+
+    def read_blob(self, blob_id: str) -> bytes:
+        """The bytes of a blob named by :meth:`file_ids`."""
+        try:
+            blob = self._repo.get(pygit2.Oid(hex=blob_id))
+        except (ValueError, TypeError):
+            blob = None
+        if not isinstance(blob, pygit2.Blob):
+            raise FileNotInRevision(blob_id)
+        return blob.data
+
     def commit_info(self, revision: str) -> CommitInfo:
         """Describe one commit of this repository."""
         return _info(self._commit(revision))

@@ -7,7 +7,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -84,4 +91,50 @@ class StaffForm(FlaskForm):  # type: ignore[misc]
             service=Service(self.service.data),
             unit_ids=[self.unit.data],
             roles=list(self.roles.data or []),
+        )
+
+
+class UnitForm(FlaskForm):  # type: ignore[misc]
+    """Add a municipal unit."""
+
+    unit_name = StringField(_l("Name of the unit"), validators=[DataRequired(), Length(max=200)])
+    unit_service = SelectField(
+        _l("Service"), choices=[SelectChoice(k, v) for k, v in SERVICE_LABELS.items()]
+    )
+    revision = HiddenField()
+
+    def to_unit(self) -> Unit:
+        """The validated form as a new directory document."""
+        return Unit(
+            id=new_document_id(),
+            unit_id=f"enhet-{secrets.token_hex(4)}",
+            name=self.unit_name.data,
+            service=Service(self.unit_service.data),
+        )
+
+
+class EditStaffForm(FlaskForm):  # type: ignore[misc]
+    """Change a staff member's unit, municipal roles, or whether they are active."""
+
+    unit = SelectField(_l("Unit"), validators=[DataRequired()])
+    roles = SelectMultipleField(
+        _l("Municipal roles"),
+        choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
+    active = BooleanField(_l("Active (can log in and take part in logs)"))
+    revision = HiddenField()
+
+    def __init__(self, *args: Any, units: dict[str, Unit], **kwargs: Any) -> None:
+        """Offer the directory's active units."""
+        super().__init__(*args, **kwargs)
+        self.unit.choices = [SelectChoice(u.unit_id, u.name) for u in units.values() if u.active]
+
+    def apply_to(self, member: StaffMember) -> StaffMember:
+        """A validated copy of ``member`` with the form's changes."""
+        return member.revised(
+            unit_ids=[self.unit.data],
+            roles=list(self.roles.data or []),
+            active=bool(self.active.data),
         )

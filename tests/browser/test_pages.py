@@ -79,11 +79,11 @@ def test_staff_and_coordinator_pages(page: Page, server: str) -> None:
     page.get_by_role("link", name="Katalog").click()
     expect(page.get_by_role("heading", name="Enheter")).to_be_visible()
     _accessible(page)
-    page.get_by_role("button", name="Legg til").click()  # empty form: errors shown
+    page.get_by_role("button", name="Legg til", exact=True).click()  # empty form: errors shown
     expect(page.get_by_role("alert")).to_be_visible()
     _accessible(page)
     page.get_by_label("Fullt navn").fill("Ola Testesen")
-    page.get_by_role("button", name="Legg til").click()
+    page.get_by_role("button", name="Legg til", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Den ansatte er lagt til.")
     expect(page.get_by_role("cell", name="Ola Testesen")).to_be_visible()
 
