@@ -129,3 +129,23 @@ def test_schema_staleness_is_detected(tmp_path: Path) -> None:
     (tmp_path / "goal.schema.json").write_text("{}")
     (tmp_path / "gone.schema.json").write_text("{}")
     assert stale_schemas(tmp_path, ALL_MODELS) == ["goal.schema.json", "gone.schema.json"]
+
+
+def test_synthetic_identities_only_outside_production() -> None:
+    from app.config import ConfigError, load_settings
+    from app.documents.fnr import is_valid_pid
+
+    tenor = fnr(14, 3, 2022)  # month + 80
+    assert is_valid_pid(tenor, allow_synthetic=True)
+    assert not is_valid_pid(tenor, allow_synthetic=False)
+    ordinary = next(n for n in (complete_check_digits(f"140322{i:03d}") for i in range(100)) if n)
+    assert is_valid_pid(ordinary, allow_synthetic=False)  # a real-looking number: accepted
+    assert not is_valid_pid("31029912345", allow_synthetic=True)  # 31 February
+    with pytest.raises(ConfigError, match="synthetic"):
+        load_settings(
+            {
+                "STAFETTLOGG_INSTANCE": "/tmp/unused-instance",
+                "STAFETTLOGG_ENV": "production",
+                "STAFETTLOGG_ALLOW_SYNTHETIC_PIDS": "1",
+            }
+        )

@@ -114,3 +114,35 @@ def test_only_the_holder_of_a_minor_can_enrol(app: Flask, client: FlaskClient) -
         f"/ansatt/logg/{ids['Nora']}",
     )
     assert bad.status_code == 400 and "<script>" not in bad.data.decode()
+
+
+def test_hostile_input_in_child_forms_never_breaks(app: Flask, blns: list[str]) -> None:
+    client = app.test_client()
+    token = csrf_token(client, "/barn/aktiver")
+    for text in blns:
+        response = client.post(
+            "/barn/aktiver",
+            data={
+                "username": text,
+                "code": text,
+                "password": text,
+                "password_again": text,
+                "csrf_token": token,
+            },
+        )
+        assert response.status_code == 400, repr(text)
+    for text in blns[::10]:  # each login attempt costs an argon2 hash: a sample is enough
+        response = client.post(
+            "/barn/logg-inn",
+            data={"username": text, "password": text, "code": text, "csrf_token": token},
+        )
+        assert response.status_code == 401, repr(text)
+    holder = app.test_client()
+    login(holder, "staff:hilde")
+    nora = demo_log_ids(app)["Nora"]
+    enrol_token = csrf_token(holder, f"/ansatt/logg/{nora}")
+    for text in blns[::5]:
+        response = holder.post(
+            f"/ansatt/logg/{nora}/barnekonto", data={"username": text, "csrf_token": enrol_token}
+        )
+        assert response.status_code in (200, 400), repr(text)
