@@ -18,6 +18,8 @@ from app.logs.errors import (
     LogNotFound,
     RuleViolation,
 )
+from app.web.events import security_event
+from app.web.users import current_user
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(NoAccess)
     @app.errorhandler(LogNotFound)
     @app.errorhandler(DocumentNotFound)
-    def _not_found(_error: Exception) -> tuple[str, int]:
+    def _not_found(error: Exception) -> tuple[str, int]:
         # A denial looks exactly like a missing page: it never reveals that a log exists.
+        if isinstance(error, NoAccess):
+            user = current_user()
+            security_event("denied", reason="access", user=user.principal if user else "-")
         return _page(404, _("Page not found"), _("We could not find what you asked for."))
 
     @app.errorhandler(EditConflict)
@@ -54,6 +59,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:
+        security_event("csrf_refused")
         return _page(
             400,
             _("The form has expired"),

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.access import StaffRole, UserKind
 from app.blueprints.context import instance
+from app.web.events import security_event
 from app.web.forms import EditStaffForm, StaffForm, UnitForm
 from app.web.users import current_user, login_required
 
@@ -82,6 +83,13 @@ def save_staff(user_id: str) -> Response | tuple[str, int]:
     changed = form.apply_to(member)
     instance().directory.save(
         [changed], expected_revision=form.revision.data or None, actor_id=user.principal
+    )
+    security_event(
+        "directory_changed",
+        user=user.principal,
+        staff=user_id,
+        roles=",".join(changed.roles) or "-",
+        active=changed.active,
     )
     if not changed.active:
         current_app.session_interface.store.delete_for_principal(user_id)  # type: ignore[attr-defined]

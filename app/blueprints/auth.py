@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 from app.access import StaffRole, User, UserKind
 from app.blueprints.context import instance
 from app.web import idporten
+from app.web.events import security_event
 from app.web.i18n import select_locale
 from app.web.users import current_user, log_in, log_out, public
 
@@ -114,6 +115,7 @@ def logout() -> Response:
 
 
 def _refused(reason: str) -> Response:
+    security_event("login_refused", method="idporten", reason=reason)
     message = REFUSALS.get(reason, REFUSALS["token"])
     page = render_template("auth/refused.html", message=message)
     return Response(page, 403)

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from app.access import User, UserKind
 from app.blueprints.context import instance
 from app.local_accounts import ActivationFailed, LoginFailed, PasswordRejected
+from app.web.events import security_event
 from app.web.users import log_in, public
 
 bp = Blueprint("child", __name__, url_prefix="/barn")
@@ -42,6 +43,7 @@ def login_submit() -> Response | tuple[str, int]:
             request.remote_addr or "unknown",
         )
     except LoginFailed:
+        security_event("login_refused", method="local")
         error = _(
             "The username, password or code is wrong, or the account is locked for a "
             "while. Try again, or ask your contact person for help."

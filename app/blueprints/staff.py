@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from app.access import UserKind
 from app.blueprints.context import portal
 from app.local_accounts import ActivationFailed
+from app.web.events import security_event
 from app.web.users import current_service, current_user, login_required
 
 USERNAME_PROBLEMS = {
@@ -53,4 +54,5 @@ def enrol_child(log_id: str) -> str:
             "errors/error.html", status=400, title=_("That could not be saved"), message=message
         )
         return page, 400  # type: ignore[return-value]
+    security_event("child_enrolled", user=user.principal, log=log_id)
     return render_template("staff/child_account.html", log_id=log_id, username=username, code=code)

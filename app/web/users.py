@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import abort, g, redirect, request, session, url_for
 
 from app.access import StaffRole, User, UserKind
+from app.web.events import security_event
 from app.web.sessions import ServerSession
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,11 +53,15 @@ def log_in(user: User, *, method: str, service: str = "", oidc_sid: str | None =
     if lang:
         session["lang"] = lang
     g.pop("user", None)
+    security_event("login", method=method, kind=user.kind.value, user=user.principal)
 
 
 def log_out() -> None:
     """End the session on the server and in the browser."""
     assert isinstance(session, ServerSession)
+    user = current_user()
+    if user is not None:
+        security_event("logout", user=user.principal)
     session.end()
     g.pop("user", None)
 
@@ -73,6 +78,7 @@ def login_required(kind: UserKind | None = None, role: StaffRole | None = None) 
             if (kind is not None and user.kind != kind) or (
                 role is not None and role not in user.staff_roles
             ):
+                security_event("denied", reason="role", user=user.principal)
                 abort(404)
             return view(*args, **kwargs)
 

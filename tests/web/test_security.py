@@ -212,3 +212,28 @@ def test_request_size_is_limited(client: FlaskClient) -> None:
 def test_pages_for_closed_log_are_read_only_but_visible(app: Flask, client: FlaskClient) -> None:
     login(client, "staff:anne")
     assert client.get(f"/ansatt/logg/{demo_log_ids(app)['Liam']}").status_code == 200
+
+
+def test_security_events_are_logged_without_personal_data(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from app.demo import demo_citizens
+    from tests.web.conftest import now
+
+    caplog.set_level(logging.INFO, logger="stafettlogg.security")
+    ids = demo_log_ids(app)
+    login(client, "citizen:kari")
+    assert client.get(f"/familie/logg/{ids['Jonas']}").status_code == 404
+    assert client.get("/ansatt/").status_code == 404
+    client.post("/sprak", data={"lang": "nn"})  # no CSRF token
+    client.post("/logg-ut", data={"csrf_token": csrf_token(client, "/familie/")})
+    lines = [r.getMessage() for r in caplog.records if r.name == "stafettlogg.security"]
+    events = [line.split()[0] for line in lines]
+    for expected in ("event=login", "event=denied", "event=csrf_refused", "event=logout"):
+        assert expected in events
+    kari = demo_citizens(now().date())["kari"]
+    text = "\n".join(lines)
+    assert kari.fnr not in text and "Kari" not in text and "Berg" not in text
+    assert all(re.fullmatch(r"[A-Za-z0-9_.:/= -]+", line) for line in lines)
