@@ -58,12 +58,11 @@ def init(demo: bool) -> None:
 @main.command()
 def demo() -> None:
     """Create the demo logs (several logs with history); existing ones are kept."""
-    from app.demo import create_demo_directory, create_demo_logs
+    from app.demo import build_demo
 
     instance = _instance()
     click.echo("creating the demo directory and demo logs …")
-    create_demo_directory(instance.directory, progress=click.echo)
-    ids = create_demo_logs(instance.logs, progress=click.echo)
+    ids = build_demo(instance.directory, instance.logs, progress=click.echo)
     click.echo(f"{len(ids)} demo logs in {instance.settings.content_store}")
     instance.close()
 

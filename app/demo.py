@@ -441,3 +441,11 @@ def create_demo_logs(logs: LogService, progress: Callable[[str], None] = print) 
             ids.append(exists.log_id)
             progress(f"  already present: {label}")
     return ids
+
+
+def build_demo(
+    directory: Directory, logs: LogService, progress: Callable[[str], None] = print
+) -> list[str]:
+    """The whole demo: the municipal directory and the demo logs (idempotent)."""
+    create_demo_directory(directory, progress=progress)
+    return create_demo_logs(logs, progress=progress)

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.config import load_settings  # noqa: E402
-from app.demo import create_demo_directory, create_demo_logs  # noqa: E402
+from app.demo import build_demo  # noqa: E402
 from app.instance import initialise, open_instance  # noqa: E402
 
 
@@ -107,8 +107,7 @@ def main() -> None:
     settings = load_settings(env)
     initialise(settings)
     instance = open_instance(settings)
-    create_demo_directory(instance.directory, progress=lambda _line: None)
-    create_demo_logs(instance.logs, progress=lambda _line: None)
+    build_demo(instance.directory, instance.logs, progress=lambda _line: None)
     instance.close()
 
     port = free_port()

@@ -79,10 +79,7 @@ class LogRepository:
 
     def read_blob(self, blob_id: str) -> bytes:
         """The bytes of a blob named by :meth:`file_ids`."""
-        try:
-            blob = self._repo.get(pygit2.Oid(hex=blob_id))
-        except (ValueError, TypeError):
-            blob = None
+        blob = self._lookup(blob_id)
         if not isinstance(blob, pygit2.Blob):
             raise FileNotInRevision(blob_id)
         return blob.data
@@ -178,11 +175,14 @@ class LogRepository:
                 index.add(pygit2.IndexEntry(path, blob_id, pygit2.enums.FileMode.BLOB))
         return index.write_tree(self._repo)
 
-    def _commit(self, revision: str) -> pygit2.Commit:
+    def _lookup(self, object_id: str) -> pygit2.Object | None:
         try:
-            obj = self._repo.get(pygit2.Oid(hex=revision))
+            return self._repo.get(pygit2.Oid(hex=object_id))
         except (ValueError, TypeError):
-            obj = None
+            return None
+
+    def _commit(self, revision: str) -> pygit2.Commit:
+        obj = self._lookup(revision)
         if not isinstance(obj, pygit2.Commit):
             raise RevisionNotFound(revision)
         return obj

@@ -43,6 +43,19 @@ ROLE_LABELS = {
 }
 
 
+def _unit_choices(units: dict[str, Unit]) -> list[SelectChoice]:
+    return [SelectChoice(u.unit_id, u.name) for u in units.values() if u.active]
+
+
+def _roles_field() -> SelectMultipleField:
+    return SelectMultipleField(
+        _l("Municipal roles"),
+        choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
+
+
 def _valid_fnr(_form: FlaskForm, field: StringField) -> None:
     if field.data and not has_valid_check_digits(field.data):
         raise ValidationError(_l("Enter an 11-digit national identity number."))
@@ -65,18 +78,13 @@ class StaffForm(FlaskForm):  # type: ignore[misc]
         _l("Service"), choices=[SelectChoice(k, v) for k, v in SERVICE_LABELS.items()]
     )
     unit = SelectField(_l("Unit"), validators=[DataRequired()])
-    roles = SelectMultipleField(
-        _l("Municipal roles"),
-        choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()],
-        option_widget=CheckboxInput(),
-        widget=ListWidget(prefix_label=False),
-    )
+    roles = _roles_field()
     revision = HiddenField()
 
     def __init__(self, *args: Any, units: dict[str, Unit], **kwargs: Any) -> None:
         """Offer the directory's active units."""
         super().__init__(*args, **kwargs)
-        self.unit.choices = [SelectChoice(u.unit_id, u.name) for u in units.values() if u.active]
+        self.unit.choices = _unit_choices(units)
 
     def to_staff_member(self) -> StaffMember:
         """The validated form as a new directory document."""
@@ -117,19 +125,14 @@ class EditStaffForm(FlaskForm):  # type: ignore[misc]
     """Change a staff member's unit, municipal roles, or whether they are active."""
 
     unit = SelectField(_l("Unit"), validators=[DataRequired()])
-    roles = SelectMultipleField(
-        _l("Municipal roles"),
-        choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()],
-        option_widget=CheckboxInput(),
-        widget=ListWidget(prefix_label=False),
-    )
+    roles = _roles_field()
     active = BooleanField(_l("Active (can log in and take part in logs)"))
     revision = HiddenField()
 
     def __init__(self, *args: Any, units: dict[str, Unit], **kwargs: Any) -> None:
         """Offer the directory's active units."""
         super().__init__(*args, **kwargs)
-        self.unit.choices = [SelectChoice(u.unit_id, u.name) for u in units.values() if u.active]
+        self.unit.choices = _unit_choices(units)
 
     def apply_to(self, member: StaffMember) -> StaffMember:
         """A validated copy of ``member`` with the form's changes."""

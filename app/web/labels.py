@@ -10,10 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.documents.fields import Arena
-from app.documents.meetings import CalendarEntry, Meeting, Message
-from app.documents.overview import Initiative, Presentation
-from app.documents.people import Consent
-from app.documents.work import Activity, Evaluation, Goal
+from app.documents.registry import MODELS
 from app.rendering import render_markdown
 from app.web.forms import ROLE_LABELS, SERVICE_LABELS
 from app.web.users import current_user
@@ -104,15 +101,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["format_datetime"] = _datetime
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["arenas"] = list(Arena)
-    for model in (
-        Initiative,
-        Presentation,
-        Goal,
-        Activity,
-        Evaluation,
-        Meeting,
-        Message,
-        CalendarEntry,
-        Consent,
-    ):
+    for model in MODELS.values():  # templates select documents by model: of_kind(Goal)
         app.jinja_env.globals[model.__name__] = model

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import load_settings
-from app.demo import create_demo_directory, create_demo_logs
+from app.demo import build_demo
 from app.instance import initialise, open_instance
 
 TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
@@ -24,8 +24,7 @@ def _demo_instance(folder: Path) -> dict[str, str]:
     settings = load_settings(env)
     initialise(settings)
     instance = open_instance(settings)
-    create_demo_directory(instance.directory, progress=lambda _line: None)
-    create_demo_logs(instance.logs, progress=lambda _line: None)
+    build_demo(instance.directory, instance.logs, progress=lambda _line: None)
     instance.close()
     return env
 
