@@ -99,7 +99,13 @@ class Portal:
     ) -> LogPage:
         """Open a log for reading; records the access; NoAccess if not allowed."""
         now = now or datetime.now(UTC)
-        facts, _overview = self._facts(log_id)
+        try:
+            snapshot = self.instance.logs.snapshot(log_id)  # decrypted once, decided on, filtered
+        except (LogNotFound, DocumentNotFound):
+            raise NoAccess(log_id) from None
+        facts = facts_from_documents(
+            log_id, snapshot.documents.values(), self.instance.index.person_principal
+        )
         decision = self._require(user, facts, Action.READ, Section.OVERVIEW, now)
         readable = frozenset(
             s for s in Section if decide(user, facts, Action.READ, s, now, self.youth_age)
@@ -110,7 +116,6 @@ class Portal:
         manageable = frozenset(
             s for s in Section if decide(user, facts, Action.MANAGE, s, now, self.youth_age)
         )
-        snapshot = self.instance.logs.snapshot(log_id)
         visible = {
             ref: doc
             for ref, doc in snapshot.documents.items()
