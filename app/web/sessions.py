@@ -21,6 +21,7 @@ from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
+TOUCH_INTERVAL_SECONDS = 60
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash TEXT PRIMARY KEY,
@@ -47,6 +48,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         data: dict[str, Any] | None = None,
         token: str | None = None,
         created: float | None = None,
+        seen: float | None = None,
     ) -> None:
         """Track changes so only modified sessions are written."""
 
@@ -56,6 +58,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         super().__init__(data or {}, on_update)
         self.token = token
         self.created = created or time.time()
+        self.seen = seen or self.created
         self.modified = False
         self.rotate = False
         self.ended = False
@@ -170,7 +173,7 @@ class ServerSessionInterface(SessionInterface):
                 data, created, seen = found
                 now = time.time()
                 if now - seen <= self.idle and now - created <= self.absolute:
-                    return ServerSession(data, token, created)
+                    return ServerSession(data, token, created, seen)
                 self.store.delete(token)
         return ServerSession()
 
@@ -203,6 +206,6 @@ class ServerSessionInterface(SessionInterface):
             )
         elif session.modified:
             self.store.save(session.token, session, now)
-        else:
-            self.store.touch(session.token, now)
+        elif now - session.seen >= TOUCH_INTERVAL_SECONDS:
+            self.store.touch(session.token, now)  # idle time needs minutes, not every request
         response.vary.add("Cookie")
