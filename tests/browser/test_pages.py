@@ -85,7 +85,12 @@ def test_staff_and_coordinator_pages(page: Page, server: str) -> None:
     page.get_by_label("Fullt navn").fill("Ola Testesen")
     page.get_by_role("button", name="Legg til", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Den ansatte er lagt til.")
-    expect(page.get_by_role("cell", name="Ola Testesen")).to_be_visible()
+    page.get_by_role("link", name="Ola Testesen").click()
+    expect(page.get_by_role("heading", name="Ola Testesen")).to_be_visible()
+    _accessible(page)
+    page.get_by_label("Enhetsleder").check()
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_role("status")).to_contain_text("Endringen er lagret.")
 
 
 def test_language_switch_and_family_pages(page: Page, server: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web.conftest import demo_log_ids, login
+from tests.web.conftest import csrf_token, demo_log_ids, login
 
 LOGS = ("Nora", "Jonas", "Sara", "Liam")
 # Who may open which demo log (everything else must be a 404 that looks like a missing log).
@@ -146,3 +146,25 @@ def test_consent_withdrawal_takes_effect_on_the_next_request(fresh_app: Flask) -
     )
     assert ingrid.get(f"/ansatt/logg/{ids['Jonas']}").status_code == 404
     assert ids["Jonas"] not in ingrid.get("/ansatt/").data.decode()
+
+
+@pytest.mark.parametrize("who", ["citizen:per", "staff:tor", "staff:bjorn", "staff:kjersti"])
+def test_every_log_route_is_404_for_unrelated_users(
+    app: Flask, client: FlaskClient, who: str
+) -> None:
+    ids = demo_log_ids(app)
+    login(client, who)
+    token = csrf_token(client)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "log_id" not in rule.arguments:
+            continue
+        for log_id in ids.values():
+            path = rule.build({"log_id": log_id})[1]
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                response = client.open(
+                    path, method=method, data={"csrf_token": token, "username": "test.user"}
+                )
+                assert response.status_code == 404, (who, rule.rule, method)
+                checked += 1
+    assert checked >= 16
