@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -22,6 +23,21 @@ from app.web.events import security_event
 from app.web.users import current_user
 
 log = logging.getLogger(__name__)
+
+# The domain's rules, explained to users (RuleViolation.code → message).
+RULES = {
+    "youth_uses_idporten": _l("From the age of consent, the youth logs in with ID-porten."),
+    "overview_id": _l("The overview belongs to this log and cannot be moved."),
+    "overview_kept": _l("The overview of a log cannot be deleted."),
+    "attachment_mismatch": _l("The file changed while it was uploaded. Please try again."),
+    "handover_target": _l("The baton can only be handed to a participant of the log."),
+    "holder_required": _l("The log must always have a holder who takes part in it."),
+    "consent_required": _l("A log needs the guardians' consent before it is created."),
+    "single_guardian_note": _l(
+        "Only one guardian consented: write why, and how the other guardian was sought."
+    ),
+    "subject_not_guardian": _l("The child cannot consent as their own guardian."),
+}
 
 
 def _page(status: int, title: str, message: str) -> tuple[str, int]:
@@ -53,9 +69,17 @@ def register(app: Flask) -> None:
         )
 
     @app.errorhandler(RuleViolation)
+    def _rule(error: RuleViolation) -> tuple[str, int]:
+        message = RULES.get(error.code, _l("The change breaks a rule of the log."))
+        return _page(400, _("That could not be saved"), str(message))
+
     @app.errorhandler(DocumentError)
-    def _bad_input(error: Exception) -> tuple[str, int]:
-        return _page(400, _("That could not be saved"), str(error))
+    def _bad_document(_error: DocumentError) -> tuple[str, int]:
+        return _page(
+            400,
+            _("That could not be saved"),
+            _("Some of the values are not valid. Check the form and try again."),
+        )
 
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int]:

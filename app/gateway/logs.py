@@ -139,7 +139,9 @@ class Portal:
         facts, _overview = self._facts(log_id)
         self._require(user, facts, Action.MANAGE, Section.PARTICIPANTS, now)
         if age_on(facts.subject_birth_date, now.date()) >= self.youth_age:
-            raise RuleViolation("from the consent age the youth logs in with ID-porten")
+            raise RuleViolation(
+                "youth_uses_idporten", "from the consent age the youth logs in with ID-porten"
+            )
         return self.instance.local_accounts.enrol(facts.subject, username, user.principal)
 
     def access_entries(

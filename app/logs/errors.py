@@ -35,7 +35,16 @@ class SubjectAlreadyHasLog(LogError):
 
 
 class RuleViolation(LogError):
-    """The change would break a rule of the domain (consent, baton, …)."""
+    """The change would break a rule of the domain (consent, baton, …).
+
+    ``code`` names the rule, so the user interface can explain it in the
+    user's language; the message is for developers and logs.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        """Keep the rule's code beside the developer message."""
+        super().__init__(message)
+        self.code = code
 
 
 class CorruptLog(LogError):

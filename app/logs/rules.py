@@ -32,12 +32,17 @@ def check_creation_consents(
     if subject_consents and age_on(subject.birth_date, today) >= youth_age:
         return
     if not guardian_consents:
-        raise RuleViolation("a log needs consent from the guardians before it is created")
+        raise RuleViolation(
+            "consent_required", "a log needs consent from the guardians before it is created"
+        )
     if len({c.given_by_fnr for c in guardian_consents}) == 1 and not any(
         c.single_guardian_note.strip() for c in guardian_consents
     ):
         raise RuleViolation(
-            "only one guardian consented: record why and how the other guardian was sought"
+            "single_guardian_note",
+            "only one guardian consented: record why and how the other guardian was sought",
         )
     if any(c.given_by_fnr == subject.fnr for c in guardian_consents):
-        raise RuleViolation("the subject cannot consent as their own guardian")
+        raise RuleViolation(
+            "subject_not_guardian", "the subject cannot consent as their own guardian"
+        )

@@ -213,10 +213,10 @@ class LogService:
         nothing is written. Returns the new revision.
         """
         if any(d.kind == "log" and d.id != log_id for d in documents):  # type: ignore[attr-defined]
-            raise RuleViolation("the overview's id must be the log id")
+            raise RuleViolation("overview_id", "the overview's id must be the log id")
         refs = [ref_of(d) for d in documents] + list(deletions)
         if DocRef("log", log_id) in deletions:
-            raise RuleViolation("the overview of a log cannot be deleted")
+            raise RuleViolation("overview_kept", "the overview of a log cannot be deleted")
         with self._open(log_id) as (repo, codec):
             changes: dict[str, bytes | None] = dict(codec.encode(d) for d in documents)
             for path, data in (extra_files or {}).items():
@@ -260,7 +260,9 @@ class LogService:
     ) -> str:
         """Store an attachment's encrypted bytes and its metadata in one commit."""
         if metadata.size_bytes != len(data) or metadata.sha256 != hashlib.sha256(data).hexdigest():
-            raise RuleViolation("the attachment's size or checksum does not match its bytes")
+            raise RuleViolation(
+                "attachment_mismatch", "the attachment's size or checksum does not match its bytes"
+            )
         return self.save(
             log_id,
             [metadata],
@@ -283,7 +285,9 @@ class LogService:
         snapshot = self.snapshot(log_id, expected_revision)
         overview = snapshot.overview
         if DocRef("participant", to_participant) not in snapshot.documents:
-            raise RuleViolation("the baton can only pass to a participant of the log")
+            raise RuleViolation(
+                "handover_target", "the baton can only pass to a participant of the log"
+            )
         handover = BatonHandover(
             id=new_document_id(),
             from_holder=overview.holder,
@@ -370,7 +374,9 @@ class LogService:
         except RevisionNotFound:
             present = saved
         if holder in deletions or not present:
-            raise RuleViolation("the log must always have a holder who is a participant")
+            raise RuleViolation(
+                "holder_required", "the log must always have a holder who is a participant"
+            )
 
     def _read_kinds(
         self,

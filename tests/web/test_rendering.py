@@ -124,3 +124,36 @@ def test_every_ui_string_is_translated(lang: str) -> None:
         catalogue = read_po(f)
     translated = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
     assert sorted(extracted - translated) == []
+
+
+def test_every_domain_rule_has_a_message_for_users() -> None:
+    import ast
+
+    from app.errors import RULES
+
+    codes = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") == "RuleViolation"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                codes.add(node.args[0].value)
+    assert len(codes) >= 9
+    assert sorted(codes - set(RULES)) == []
+
+
+def test_rule_violation_is_explained_in_norwegian(app: Flask) -> None:
+    client = app.test_client()
+    login(client, "staff:maria")
+    sara = demo_log_ids(app)["Sara"]
+    page = client.get(f"/ansatt/logg/{sara}").data.decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    response = client.post(
+        f"/ansatt/logg/{sara}/barnekonto", data={"username": "sara.a", "csrf_token": token.group(1)}
+    )
+    assert response.status_code == 400
+    assert "Fra samtykkealderen logger ungdommen inn med ID-porten." in response.data.decode()
