@@ -7,8 +7,8 @@ index. Views and commands call these verbs; none of them sees Git, keys or YAML.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from datetime import UTC, date, datetime
 
 from app.documents.base import DocumentBase
@@ -16,20 +16,17 @@ from app.documents.fields import LogTemplate
 from app.documents.overview import Initiative, LogOverview, Presentation, Subject
 from app.documents.people import Consent, Participant
 from app.documents.records import Attachment, BatonHandover
-from app.encryption import DataKeyMissing, KeyStore, LogCipher
+from app.encryption import KeyStore, LogCipher
 from app.git_backend import (
     FileNotInRevision,
     GitStore,
-    InvalidName,
     LogRepository,
-    RepositoryNotFound,
     RevisionConflict,
     RevisionNotFound,
 )
 from app.index import LogIndex
 from app.logs import layout
 from app.logs.codec import LogCodec, ref_of
-from app.logs.diff import DiffLine, diff_lines
 from app.logs.errors import (
     DocumentNotFound,
     EditConflict,
@@ -40,9 +37,10 @@ from app.logs.errors import (
 from app.logs.events import Action, LogEvent
 from app.logs.ids import new_document_id, new_log_id
 from app.logs.layout import DocRef
+from app.logs.reading import LogReader
 from app.logs.roles import relations
 from app.logs.rules import check_creation_consents
-from app.logs.snapshot import HistoryEntry, LogSnapshot
+from app.logs.snapshot import LogSnapshot
 from app.logs.templates import TEMPLATES
 
 # Kinds whose change alters who relates to the log (and who may see it).
@@ -50,13 +48,12 @@ ACCESS_KINDS = frozenset({"log", "participant", "consent"})
 _INDEXED_KINDS = ACCESS_KINDS
 
 
-class LogService:
+class LogService(LogReader):
     """Create, read, change and inspect the history of logs."""
 
     def __init__(self, store: GitStore, keys: KeyStore, index: LogIndex, youth_age: int = 16):
         """Compose the storage parts; ``youth_age`` is when a subject may consent alone."""
-        self.store = store
-        self.keys = keys
+        super().__init__(store, keys)
         self.index = index
         self.youth_age = youth_age
 
@@ -114,80 +111,6 @@ class LogService:
         snapshot = LogSnapshot(log_id, first.id, {ref_of(d): d for d in documents})
         self._index_snapshot(snapshot)
         return snapshot
-
-    # -- reading -------------------------------------------------------------
-
-    def snapshot(self, log_id: str, revision: str | None = None) -> LogSnapshot:
-        """Every document of a log at ``revision`` (default: the newest)."""
-        with self._open(log_id) as (repo, codec):
-            revision = revision or repo.head()
-            if revision is None:
-                raise LogNotFound(log_id)
-            files = self._read_all(repo, revision)
-            documents = {}
-            for path, sealed in files.items():
-                if layout.kind_of_path(path) is not None:
-                    document = codec.decode(path, sealed)
-                    documents[ref_of(document)] = document
-        return LogSnapshot(log_id, revision, documents)
-
-    def read_kinds(
-        self, log_id: str, kinds: frozenset[str], revision: str | None = None
-    ) -> LogSnapshot:
-        """Only the documents of some kinds (decrypting no more than needed)."""
-        with self._open(log_id) as (repo, codec):
-            revision = revision or repo.head()
-            if revision is None:
-                raise LogNotFound(log_id)
-            return self._read_kinds(log_id, repo, codec, revision, kinds)
-
-    def read_document(self, log_id: str, ref: DocRef, revision: str | None = None) -> DocumentBase:
-        """One document at ``revision`` (default: the newest)."""
-        with self._open(log_id) as (repo, codec):
-            path = layout.path_of(ref)
-            return codec.decode(path, self._read_file(repo, path, revision))
-
-    def read_attachment(
-        self, log_id: str, attachment_id: str, revision: str | None = None
-    ) -> bytes:
-        """The decrypted bytes of an attachment."""
-        with self._open(log_id) as (repo, codec):
-            path = layout.attachment_path(attachment_id)
-            return codec.plaintext(path, self._read_file(repo, path, revision))
-
-    def head(self, log_id: str) -> str:
-        """The newest revision of a log."""
-        with self._open(log_id) as (repo, _codec):
-            head = repo.head()
-        if head is None:
-            raise LogNotFound(log_id)
-        return head
-
-    def history(
-        self, log_id: str, ref: DocRef | None = None, limit: int | None = None
-    ) -> list[HistoryEntry]:
-        """Commits of the log (or of one document), newest first."""
-        with self._open(log_id) as (repo, _codec):
-            path = None if ref is None else layout.path_of(ref)
-            commits = repo.history(path, limit)
-        return [
-            HistoryEntry(c.id, c.author_id, c.timestamp, LogEvent.from_message(c.message))
-            for c in commits
-        ]
-
-    def diff(self, log_id: str, ref: DocRef, old: str, new: str) -> list[DiffLine]:
-        """Line-by-line difference of one document between two revisions."""
-        with self._open(log_id) as (repo, codec):
-            path = layout.path_of(ref)
-            texts = []
-            for revision in (old, new):
-                try:
-                    texts.append(codec.plaintext(path, repo.read_file(path, revision)).decode())
-                except FileNotInRevision:
-                    texts.append("")  # created or deleted between the two revisions
-                except RevisionNotFound:
-                    raise DocumentNotFound(str(ref)) from None
-        return diff_lines(texts[0], texts[1])
 
     def find_by_subject(self, fnr: str) -> str | None:
         """The id of the log about this person, if there is one."""
@@ -325,32 +248,6 @@ class LogService:
 
     # -- internals -----------------------------------------------------------
 
-    @contextmanager
-    def _open(self, log_id: str) -> Iterator[tuple[LogRepository, LogCodec]]:
-        try:
-            repo = self.store.open(log_id)
-            codec = LogCodec(LogCipher(log_id, self.keys.log_keys(log_id)))
-        except (RepositoryNotFound, InvalidName, DataKeyMissing, ValueError):
-            raise LogNotFound(log_id) from None
-        try:
-            yield repo, codec
-        finally:
-            repo.close()
-
-    @staticmethod
-    def _read_all(repo: LogRepository, revision: str) -> dict[str, bytes]:
-        try:
-            return repo.read_all(revision)
-        except RevisionNotFound:
-            raise DocumentNotFound(revision) from None
-
-    @staticmethod
-    def _read_file(repo: LogRepository, path: str, revision: str | None) -> bytes:
-        try:
-            return repo.read_file(path, revision)
-        except (FileNotInRevision, RevisionNotFound):
-            raise DocumentNotFound(path) from None
-
     def _check_holder_kept(
         self,
         repo: LogRepository,
@@ -377,25 +274,6 @@ class LogService:
             raise RuleViolation(
                 "holder_required", "the log must always have a holder who is a participant"
             )
-
-    def _read_kinds(
-        self,
-        log_id: str,
-        repo: LogRepository,
-        codec: LogCodec,
-        revision: str,
-        kinds: frozenset[str],
-    ) -> LogSnapshot:
-        documents = {}
-        try:
-            paths = repo.list_paths(revision)
-        except RevisionNotFound:
-            raise DocumentNotFound(revision) from None
-        for path in paths:
-            if layout.kind_of_path(path) in kinds:
-                document = codec.decode(path, repo.read_file(path, revision))
-                documents[ref_of(document)] = document
-        return LogSnapshot(log_id, revision, documents)
 
     def _index_repo(self, log_id: str, repo: LogRepository, codec: LogCodec, head: str) -> None:
         self._index_snapshot(self._read_kinds(log_id, repo, codec, head, _INDEXED_KINDS))

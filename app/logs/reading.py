@@ -1,0 +1,154 @@
+"""Reading a log: snapshots, single documents, attachments, history and diffs.
+
+The read side of the log service, kept apart so each module has one job;
+:class:`app.logs.service.LogService` adds the verbs that change logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from app.documents.base import DocumentBase
+from app.encryption import DataKeyMissing, KeyStore, LogCipher
+from app.git_backend import (
+    FileNotInRevision,
+    GitStore,
+    InvalidName,
+    LogRepository,
+    RepositoryNotFound,
+    RevisionNotFound,
+)
+from app.logs import layout
+from app.logs.codec import LogCodec, ref_of
+from app.logs.diff import DiffLine, diff_lines
+from app.logs.errors import DocumentNotFound, LogNotFound
+from app.logs.events import LogEvent
+from app.logs.layout import DocRef
+from app.logs.snapshot import HistoryEntry, LogSnapshot
+
+
+class LogReader:
+    """Decrypting, validating reads of one instance's logs."""
+
+    def __init__(self, store: GitStore, keys: KeyStore) -> None:
+        """Read from ``store`` with data keys from ``keys``."""
+        self.store = store
+        self.keys = keys
+
+    def snapshot(self, log_id: str, revision: str | None = None) -> LogSnapshot:
+        """Every document of a log at ``revision`` (default: the newest)."""
+        with self._open(log_id) as (repo, codec):
+            revision = revision or repo.head()
+            if revision is None:
+                raise LogNotFound(log_id)
+            files = self._read_all(repo, revision)
+            documents = {}
+            for path, sealed in files.items():
+                if layout.kind_of_path(path) is not None:
+                    document = codec.decode(path, sealed)
+                    documents[ref_of(document)] = document
+        return LogSnapshot(log_id, revision, documents)
+
+    def read_kinds(
+        self, log_id: str, kinds: frozenset[str], revision: str | None = None
+    ) -> LogSnapshot:
+        """Only the documents of some kinds (decrypting no more than needed)."""
+        with self._open(log_id) as (repo, codec):
+            revision = revision or repo.head()
+            if revision is None:
+                raise LogNotFound(log_id)
+            return self._read_kinds(log_id, repo, codec, revision, kinds)
+
+    def read_document(self, log_id: str, ref: DocRef, revision: str | None = None) -> DocumentBase:
+        """One document at ``revision`` (default: the newest)."""
+        with self._open(log_id) as (repo, codec):
+            path = layout.path_of(ref)
+            return codec.decode(path, self._read_file(repo, path, revision))
+
+    def read_attachment(
+        self, log_id: str, attachment_id: str, revision: str | None = None
+    ) -> bytes:
+        """The decrypted bytes of an attachment."""
+        with self._open(log_id) as (repo, codec):
+            path = layout.attachment_path(attachment_id)
+            return codec.plaintext(path, self._read_file(repo, path, revision))
+
+    def head(self, log_id: str) -> str:
+        """The newest revision of a log."""
+        with self._open(log_id) as (repo, _codec):
+            head = repo.head()
+        if head is None:
+            raise LogNotFound(log_id)
+        return head
+
+    def history(
+        self, log_id: str, ref: DocRef | None = None, limit: int | None = None
+    ) -> list[HistoryEntry]:
+        """Commits of the log (or of one document), newest first."""
+        with self._open(log_id) as (repo, _codec):
+            path = None if ref is None else layout.path_of(ref)
+            commits = repo.history(path, limit)
+        return [
+            HistoryEntry(c.id, c.author_id, c.timestamp, LogEvent.from_message(c.message))
+            for c in commits
+        ]
+
+    def diff(self, log_id: str, ref: DocRef, old: str, new: str) -> list[DiffLine]:
+        """Line-by-line difference of one document between two revisions."""
+        with self._open(log_id) as (repo, codec):
+            path = layout.path_of(ref)
+            texts = []
+            for revision in (old, new):
+                try:
+                    texts.append(codec.plaintext(path, repo.read_file(path, revision)).decode())
+                except FileNotInRevision:
+                    texts.append("")  # created or deleted between the two revisions
+                except RevisionNotFound:
+                    raise DocumentNotFound(str(ref)) from None
+        return diff_lines(texts[0], texts[1])
+
+    @contextmanager
+    def _open(self, log_id: str) -> Iterator[tuple[LogRepository, LogCodec]]:
+        try:
+            repo = self.store.open(log_id)
+            codec = LogCodec(LogCipher(log_id, self.keys.log_keys(log_id)))
+        except (RepositoryNotFound, InvalidName, DataKeyMissing, ValueError):
+            raise LogNotFound(log_id) from None
+        try:
+            yield repo, codec
+        finally:
+            repo.close()
+
+    @staticmethod
+    def _read_all(repo: LogRepository, revision: str) -> dict[str, bytes]:
+        try:
+            return repo.read_all(revision)
+        except RevisionNotFound:
+            raise DocumentNotFound(revision) from None
+
+    @staticmethod
+    def _read_file(repo: LogRepository, path: str, revision: str | None) -> bytes:
+        try:
+            return repo.read_file(path, revision)
+        except (FileNotInRevision, RevisionNotFound):
+            raise DocumentNotFound(path) from None
+
+    def _read_kinds(
+        self,
+        log_id: str,
+        repo: LogRepository,
+        codec: LogCodec,
+        revision: str,
+        kinds: frozenset[str],
+    ) -> LogSnapshot:
+        documents = {}
+        try:
+            paths = repo.list_paths(revision)
+        except RevisionNotFound:
+            raise DocumentNotFound(revision) from None
+        for path in paths:
+            if layout.kind_of_path(path) in kinds:
+                document = codec.decode(path, repo.read_file(path, revision))
+                documents[ref_of(document)] = document
+        return LogSnapshot(log_id, revision, documents)
