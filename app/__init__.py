@@ -57,7 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         cookie_name="__Host-stafettlogg" if settings.production else "stafettlogg_session",
         secure=settings.production,
     )
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     i18n.init_app(app)
     idporten.init_app(app, settings)
     origin = idporten.issuer_origin(settings)
@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
+    csrf.exempt(auth.backchannel_logout)  # a signed server-to-server call, verified itself
     if settings.demo:
         app.register_blueprint(auth.demo_bp)
     app.register_blueprint(child.bp)

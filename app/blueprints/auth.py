@@ -95,6 +95,23 @@ def frontchannel_logout() -> Response:
     return response
 
 
+@bp.post("/auth/backchannel-logout")
+@public
+def backchannel_logout() -> Response:
+    """ID-porten tells us, server to server, that its session ended (no CSRF token here)."""
+    if not idporten.enabled():
+        abort(404)
+    store = current_app.session_interface.store  # type: ignore[attr-defined]
+    try:
+        sid = idporten.verify_logout_token(request.form.get("logout_token", ""), store.remember_jti)
+    except idporten.LoginRefused as refused:
+        security_event("backchannel_refused", reason=refused.reason)
+        return Response("", 400, {"Cache-Control": "no-store"})
+    ended = store.delete_for_oidc_sid(sid)
+    security_event("backchannel_logout", sessions=ended)
+    return Response("", 200, {"Cache-Control": "no-store"})
+
+
 @bp.post("/logg-ut")
 @public
 def logout() -> Response:

@@ -20,12 +20,17 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, request
+from joserfc import jwt
+from joserfc.jwk import KeySet
+from joserfc.jws import JWSRegistry
 from werkzeug.wrappers import Response
 
 from app.config import Settings
@@ -34,6 +39,8 @@ from app.encryption import DecryptionFailed, LogCipher
 
 REQUIRED_ACR = "idporten-loa-high"
 ALLOWED_ALGORITHMS = frozenset({"RS256"})
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+LOGOUT_TOKEN_LEEWAY = 300
 
 
 class LoginRefused(Exception):
@@ -125,6 +132,46 @@ def finish(allow_synthetic: bool) -> VerifiedLogin:
         raise LoginRefused("pid")
     sid = claims.get("sid")
     return VerifiedLogin(pid, sid if isinstance(sid, str) else None, id_token)
+
+
+def verify_logout_token(raw: str, remember_jti: Callable[[str, float], bool]) -> str:
+    """Validate a back-channel logout_token and return its sid (AUTH-06, ASVS V10.5.5).
+
+    Checks the signature against the issuer's keys (RS256 only), ``typ``, ``iss``,
+    ``aud``, a recent ``iat``, the back-channel ``events`` member, that there is
+    no ``nonce``, and that its ``jti`` has not been seen before (replay).
+    """
+    client = current_app.extensions["idporten"]
+    issuer = current_app.extensions["idporten_issuer"]
+    if _algorithm(raw) not in ALLOWED_ALGORITHMS:
+        raise LoginRefused("token")
+    try:
+        keys = KeySet.import_key_set(client.fetch_jwk_set())
+        token = jwt.decode(raw, keys, registry=JWSRegistry(algorithms=sorted(ALLOWED_ALGORITHMS)))
+    except Exception:
+        raise LoginRefused("token") from None
+    claims, now = token.claims, time.time()
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    iat = claims.get("iat")
+    events = claims.get("events")
+    valid = (
+        token.header.get("typ", "logout+jwt") == "logout+jwt"
+        and claims.get("iss") == issuer
+        and client.client_id in audiences
+        and isinstance(iat, int | float)
+        and abs(now - iat) <= LOGOUT_TOKEN_LEEWAY
+        and isinstance(events, dict)
+        and BACKCHANNEL_EVENT in events
+        and "nonce" not in claims
+        and isinstance(claims.get("jti"), str)
+        and isinstance(claims.get("sid"), str)
+    )
+    if not valid:
+        raise LoginRefused("token")
+    if not remember_jti(claims["jti"], now + 2 * LOGOUT_TOKEN_LEEWAY):
+        raise LoginRefused("replay")
+    return str(claims["sid"])
 
 
 def logout_redirect(id_token_hint: str, after_logout: str) -> str | None:

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_principal ON sessions(principal);
 CREATE INDEX IF NOT EXISTS sessions_by_sid ON sessions(oidc_sid);
+CREATE TABLE IF NOT EXISTS seen_tokens (jti TEXT PRIMARY KEY, expires REAL NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -124,6 +125,17 @@ class SessionStore:
     def delete_for_oidc_sid(self, sid: str) -> int:
         """End the sessions of one ID-porten session (front-channel logout)."""
         return self._db().execute("DELETE FROM sessions WHERE oidc_sid = ?", (sid,)).rowcount
+
+    def remember_jti(self, jti: str, expires: float) -> bool:
+        """Note a token id; False if it was seen before (a replayed token)."""
+        db = self._db()
+        db.execute("DELETE FROM seen_tokens WHERE expires < ?", (time.time(),))
+        return (
+            db.execute(
+                "INSERT OR IGNORE INTO seen_tokens VALUES (?, ?)", (jti[:200], expires)
+            ).rowcount
+            == 1
+        )
 
     def purge(self, idle_before: float, created_before: float) -> int:
         """Delete expired sessions."""

@@ -41,6 +41,7 @@ class Stack:
     rp: str
     app: Flask
     process: subprocess.Popen[str]
+    log: Path
 
 
 def _accounts() -> dict[str, str]:
@@ -60,6 +61,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     op, rp = f"http://127.0.0.1:{op_port}", f"http://127.0.0.1:{rp_port}"
     import json
 
+    log_path = tmp_path_factory.mktemp("op") / "op.log"
+    log_file = log_path.open("w")
     process = subprocess.Popen(
         ["node", str(ROOT / "tests" / "oidc" / "op.mjs")],
         cwd=ROOT,
@@ -70,7 +73,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "OP_USERS": json.dumps(_accounts()),
             "PATH": "/usr/bin:/bin:/usr/local/bin",
         },
-        stdout=subprocess.PIPE,
+        stdout=log_file,  # a file, never an unread pipe that could fill up and block node
         stderr=subprocess.STDOUT,
     )
     for _ in range(100):
@@ -81,9 +84,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             time.sleep(0.1)
     else:
         process.kill()
-        pytest.fail(
-            f"the OpenID provider did not start: {process.stdout.read() if process.stdout else ''}"
-        )
+        pytest.fail(f"the OpenID provider did not start: {log_path.read_text()}")
     env = _demo_instance(tmp_path_factory.mktemp("oidc") / "instance")
     app = create_app(
         {
@@ -97,12 +98,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     server = make_server("127.0.0.1", rp_port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Stack(op, rp, app, process)
+    yield Stack(op, rp, app, process, log_path)
     server.shutdown()
     process.terminate()
     process.wait(timeout=10)
-    if process.stdout:
-        process.stdout.close()
+    log_file.close()
     app.extensions["stafettlogg"].close()
 
 

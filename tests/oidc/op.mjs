@@ -52,9 +52,18 @@ const provider = new Provider(ISSUER, {
     await grant.save();
     return grant;
   },
+  // Test only: the relying party lives on loopback, which oidc-provider's SSRF guard refuses
+  // for back-channel logout calls. Production ID-porten calls a public address.
+  fetch: (url, options) => {
+    delete options.dispatcher;
+    return globalThis.fetch(url, options);
+  },
   ttl: { IdToken: 120, AccessToken: 120, AuthorizationCode: 60, Session: 3600,
          Interaction: 600, Grant: 3600 },
 });
+
+provider.on('backchannel.success', (ctx, client) => console.log(`backchannel ok ${client.clientId}`));
+provider.on('backchannel.error', (ctx, error) => console.log(`backchannel error ${error} ${error.cause ?? ''}`));
 
 createServer(async (req, res) => {
   const match = req.url.match(/^\/interaction\/([\w-]+)(\/login)?/);

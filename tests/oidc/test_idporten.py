@@ -157,3 +157,62 @@ def test_frontchannel_logout_ends_the_session_by_sid(stack: Stack) -> None:
 def test_csp_allows_form_posts_to_the_provider_only(stack: Stack) -> None:
     csp = requests.get(f"{stack.rp}/logg-inn").headers["Content-Security-Policy"]
     assert f"form-action 'self' {stack.op}" in csp
+
+
+def test_backchannel_logout_from_the_provider_ends_our_session(stack: Stack) -> None:
+    browser, _response = _login(stack, "kari")
+    assert browser.get(f"{stack.rp}/familie/", allow_redirects=False).status_code == 200
+    # The user logs out at ID-porten itself (say, from another service).
+    confirm = browser.get(f"{stack.op}/session/end")
+    action = re.search(r'<form[^>]*action="([^"]+)"', confirm.text)
+    xsrf = re.search(r'name="xsrf" value="([^"]+)"', confirm.text)
+    assert action and xsrf, confirm.text[:500]
+    url = action.group(1) if action.group(1).startswith("http") else stack.op + action.group(1)
+    done = browser.post(url, data={"xsrf": xsrf.group(1), "logout": "yes"}, allow_redirects=False)
+    assert done.status_code == 303
+    assert "backchannel ok stafettlogg-test" in stack.log.read_text()
+    # The provider called our back-channel endpoint, signed: our session is gone.
+    assert browser.get(f"{stack.rp}/familie/", allow_redirects=False).status_code == 302
+
+
+def test_backchannel_logout_refuses_forged_tokens(stack: Stack) -> None:
+    import base64
+    import json
+
+    def encode(value: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    def token(header: dict[str, str], claims: dict[str, object]) -> str:
+        return f"{encode(header)}.{encode(claims)}.c2lnbmF0dXJl"
+
+    claims = {
+        "iss": stack.op,
+        "aud": "stafettlogg-test",
+        "iat": 0,
+        "jti": "x",
+        "sid": "y",
+        "events": {"http://schemas.openid.net/event/backchannel-logout": {}},
+    }
+    for forged in (
+        "",
+        "not-a-jwt",
+        token({"alg": "none"}, claims),
+        token({"alg": "HS256"}, claims),
+        token({"alg": "RS256", "kid": "test-rs256"}, claims),
+    ):
+        response = requests.post(
+            f"{stack.rp}/auth/backchannel-logout", data={"logout_token": forged}
+        )
+        assert response.status_code == 400, forged
+    assert requests.get(f"{stack.rp}/auth/backchannel-logout").status_code == 405
+
+
+def test_logout_token_ids_are_single_use(tmp_path: Path) -> None:
+    import time
+
+    from app.web.sessions import SessionStore
+
+    store = SessionStore(tmp_path / "sessions.sqlite3")
+    assert store.remember_jti("token-1", time.time() + 600)
+    assert not store.remember_jti("token-1", time.time() + 600)
+    assert store.remember_jti("token-2", time.time() + 600)
