@@ -23,11 +23,12 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app, request
+from flask import Flask, current_app, redirect, request
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
@@ -95,13 +96,39 @@ def issuer_origin(settings: Settings) -> str | None:
 
 
 def start(redirect_uri: str, locale: str) -> Response:
-    """Redirect the browser to ID-porten, asking for the highest level."""
+    """Redirect the browser to ID-porten, asking for the highest level.
+
+    With a pushed-authorization-request endpoint in the provider's metadata
+    (AUTH-03), the parameters go to the provider server to server and the
+    browser carries only an opaque ``request_uri``.
+    """
     client = current_app.extensions["idporten"]
-    _checked_metadata(client)
-    response: Response = client.authorize_redirect(
+    metadata = _checked_metadata(client)
+    created = client.create_authorization_url(
         redirect_uri, acr_values=REQUIRED_ACR, ui_locales=locale, prompt="login"
     )
-    return response
+    client.save_authorize_data(redirect_uri=redirect_uri, **created)
+    par_endpoint = metadata.get("pushed_authorization_request_endpoint")
+    if not par_endpoint:
+        return redirect(created["url"])
+    parameters = dict(parse_qsl(urlsplit(created["url"]).query))
+    try:
+        pushed = requests.post(
+            str(par_endpoint),
+            timeout=5,
+            data={
+                **parameters,
+                "client_id": client.client_id,
+                "client_secret": client.client_secret,
+            },
+        )
+        request_uri = pushed.json()["request_uri"] if pushed.status_code == 201 else None
+    except (requests.RequestException, ValueError, KeyError):
+        request_uri = None
+    if not isinstance(request_uri, str):
+        raise LoginRefused("unavailable")
+    query = urlencode({"client_id": client.client_id, "request_uri": request_uri})
+    return redirect(f"{metadata['authorization_endpoint']}?{query}")
 
 
 def finish(allow_synthetic: bool) -> VerifiedLogin:
@@ -210,14 +237,15 @@ def unseal_from_session(sealed: str, key: bytes) -> str | None:
         return None
 
 
-def _checked_metadata(client: object) -> None:
+def _checked_metadata(client: object) -> dict[str, object]:
     issuer = current_app.extensions["idporten_issuer"]
     try:
-        metadata = client.load_server_metadata()  # type: ignore[attr-defined]
+        metadata: dict[str, object] = client.load_server_metadata()  # type: ignore[attr-defined]
     except Exception:
         raise LoginRefused("unavailable") from None
     if str(metadata.get("issuer", "")).rstrip("/") != issuer:
         raise LoginRefused("issuer")
+    return metadata
 
 
 def _algorithm(id_token: str) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -35,19 +37,13 @@ def test_staff_member_is_recognised_from_the_directory(stack: Stack) -> None:
     assert "Nora Berg" in browser.get(f"{stack.rp}/ansatt/").text
 
 
-def test_authorize_request_uses_pkce_state_nonce_and_high_acr(stack: Stack) -> None:
+def test_authorization_parameters_are_pushed_not_shown(stack: Stack) -> None:
+    """PAR (AUTH-03): state, nonce, PKCE and acr go server to server; the browser sees none."""
     url = begin(stack, requests.Session())
-    assert url.startswith(stack.op)
-    for part in (
-        "code_challenge_method=S256",
-        "code_challenge=",
-        "state=",
-        "nonce=",
-        "acr_values=idporten-loa-high",
-        "response_type=code",
-        "scope=openid",
-    ):
-        assert part in url
+    assert url.startswith(f"{stack.op}/auth?")
+    query = parse_qs(urlsplit(url).query)
+    assert set(query) == {"client_id", "request_uri"}
+    assert query["request_uri"][0].startswith("urn:ietf:params:oauth:request_uri:")
 
 
 def test_session_is_rotated_at_login(stack: Stack) -> None:
@@ -93,9 +89,22 @@ def test_replayed_code_is_refused(stack: Stack) -> None:
 
 def test_wrong_nonce_is_refused(stack: Stack) -> None:
     browser = requests.Session()
-    authorize = with_query(begin(stack, browser), nonce="not-the-nonce-the-gateway-made")
-    callback = authenticate(stack, browser, authorize, "kari")
-    response = finish(browser, callback)
+    authorize = begin(stack, browser)
+    # The nonce the gateway expects lives in its server-side session; change it there.
+    database = Path(stack.app.instance_path) / "sessions.sqlite3"
+    token_hash = hashlib.sha256((browser.cookies.get(COOKIE) or "").encode()).hexdigest()
+    with sqlite3.connect(database) as db:
+        (raw,) = db.execute(
+            "SELECT data FROM sessions WHERE token_hash = ?", (token_hash,)
+        ).fetchone()
+        data = json.loads(raw)
+        (key,) = [k for k in data if k.startswith("_state_idporten_")]
+        assert data[key]["data"]["nonce"]
+        data[key]["data"]["nonce"] = "not-the-nonce-in-the-id-token"
+        db.execute(
+            "UPDATE sessions SET data = ? WHERE token_hash = ?", (json.dumps(data), token_hash)
+        )
+    response = finish(browser, authenticate(stack, browser, authorize, "kari"))
     assert response.status_code == 403
     assert browser.get(f"{stack.rp}/familie/", allow_redirects=False).status_code == 302
 
