@@ -20,6 +20,7 @@ from app.encryption import (
 from app.git_backend import GitStore, enable_durability
 from app.index import LogIndex
 from app.local_accounts import LocalAccounts
+from app.logs.ledger import HeadLedger
 from app.logs.service import LogService
 
 INDEX_SECRET = "index-person-key"  # noqa: S105 (a key *name*, not a secret)
@@ -76,9 +77,12 @@ def open_instance(settings: Settings) -> Instance:
     store = GitStore(settings.content_store)
     keys = KeyStore(settings.keystore_path, keyring)
     index = LogIndex(settings.index_path, keys.secret(INDEX_SECRET))
-    logs = LogService(store, keys, index, youth_age=settings.youth_consent_age)
+    ledger = HeadLedger(
+        settings.instance_path / "head-ledger.sqlite3", keys.secret("head-ledger-key")
+    )
+    logs = LogService(store, keys, index, ledger, youth_age=settings.youth_consent_age)
     directory = Directory(
-        GitStore(settings.content_store / "municipal"), keys, index.person_principal
+        GitStore(settings.content_store / "municipal"), keys, index.person_principal, ledger
     )
     access_log = AccessLog(
         settings.instance_path / "access-log",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from app.audit import ChainBroken
 from app.git_backend.maintenance import fsck as git_fsck
 from app.instance import Instance
+from app.logs.ledger import RolledBack
 
 
 @dataclass
@@ -43,6 +44,12 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
         else:
             with instance.store.open(repo_id) as repo:
                 head = repo.head()
+                try:
+                    if head is not None:
+                        instance.logs.ledger.verify(repo_id, head, repo.contains)
+                except RolledBack as exc:
+                    report.problems.append(f"log {repo_id}: rolled back: {exc}")
+                    continue
             if instance.index.head_of(repo_id) != head:
                 # A crash between commit and index update: the index is a cache, repair it.
                 instance.logs.reindex([repo_id])
@@ -55,6 +62,13 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
         result = git_fsck(repo_id, directory_store.path_of(repo_id))
         if not result.ok:
             report.problems.append(f"directory: git fsck failed: {result.output[:500]}")
+        with directory_store.open(repo_id) as repo:
+            head = repo.head()
+            try:
+                if head is not None:
+                    instance.logs.ledger.verify(repo_id, head, repo.contains)
+            except RolledBack as exc:
+                report.problems.append(f"directory: rolled back: {exc}")
     for log_id in instance.access_log.log_ids():
         if log_id in key_ids:
             try:

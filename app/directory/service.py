@@ -13,6 +13,7 @@ from app.documents.frontmatter import parse_document, serialize_document
 from app.encryption import DataKeyMissing, DecryptionFailed, KeyStore, LogCipher
 from app.git_backend import GitStore, RevisionConflict
 from app.logs.errors import CorruptLog, EditConflict
+from app.logs.ledger import HeadLedger, RolledBack
 
 REPO_ID = "municipal-directory"
 _FOLDERS = {"unit": "units", "staff": "staff"}
@@ -37,11 +38,16 @@ class Directory:
     """Units and staff, stored encrypted and versioned; cached per revision."""
 
     def __init__(
-        self, store: GitStore, keys: KeyStore, person_principal: Callable[[str], str]
+        self,
+        store: GitStore,
+        keys: KeyStore,
+        person_principal: Callable[[str], str],
+        ledger: HeadLedger,
     ) -> None:
-        """Compose the store, the keys and the hashing of fødselsnumre."""
+        """Compose the store, the keys, the hashing of fødselsnumre and the head ledger."""
         self.store = store
         self.keys = keys
+        self.ledger = ledger
         self.person_principal = person_principal
         self._cache = DirectorySnapshot(None)
         self._decoded: dict[tuple[str, str], DocumentBase] = {}
@@ -53,6 +59,12 @@ class Directory:
             return DirectorySnapshot(None)
         with self.store.open(REPO_ID) as repo:
             head = repo.head()
+            if head is None:
+                return DirectorySnapshot(None)
+            try:
+                self.ledger.verify(REPO_ID, head, repo.contains)
+            except RolledBack as exc:
+                raise CorruptLog(f"the directory was rolled back: {exc}") from None
             if head == self._cache.revision:
                 return self._cache
             cipher = self._cipher()
@@ -95,11 +107,14 @@ class Directory:
         )
         try:
             if expected_revision is None and not self.store.exists(REPO_ID):
-                return self.store.create(REPO_ID, files, actor_id, message).id
-            with self.store.open(REPO_ID) as repo:
-                return repo.commit(files, expected_revision, actor_id, message).id
+                revision = self.store.create(REPO_ID, files, actor_id, message).id
+            else:
+                with self.store.open(REPO_ID) as repo:
+                    revision = repo.commit(files, expected_revision, actor_id, message).id
         except RevisionConflict as exc:
             raise EditConflict(exc.expected, exc.actual) from None
+        self.ledger.record(REPO_ID, revision)
+        return revision
 
     def _cipher(self) -> LogCipher:
         try:

@@ -22,19 +22,21 @@ from app.git_backend import (
 from app.logs import layout
 from app.logs.codec import LogCodec, ref_of
 from app.logs.diff import DiffLine, diff_lines
-from app.logs.errors import DocumentNotFound, LogNotFound
+from app.logs.errors import CorruptLog, DocumentNotFound, LogNotFound
 from app.logs.events import LogEvent
 from app.logs.layout import DocRef
+from app.logs.ledger import HeadLedger, RolledBack
 from app.logs.snapshot import HistoryEntry, LogSnapshot
 
 
 class LogReader:
     """Decrypting, validating reads of one instance's logs."""
 
-    def __init__(self, store: GitStore, keys: KeyStore) -> None:
-        """Read from ``store`` with data keys from ``keys``."""
+    def __init__(self, store: GitStore, keys: KeyStore, ledger: HeadLedger) -> None:
+        """Read from ``store`` with data keys from ``keys``; heads are checked in ``ledger``."""
         self.store = store
         self.keys = keys
+        self.ledger = ledger
 
     def snapshot(self, log_id: str, revision: str | None = None) -> LogSnapshot:
         """Every document of a log at ``revision`` (default: the newest)."""
@@ -115,6 +117,13 @@ class LogReader:
             codec = LogCodec(LogCipher(log_id, self.keys.log_keys(log_id)))
         except (RepositoryNotFound, InvalidName, DataKeyMissing, ValueError):
             raise LogNotFound(log_id) from None
+        try:
+            head = repo.head()
+            if head is not None:
+                self.ledger.verify(log_id, head, repo.contains)
+        except RolledBack as exc:
+            repo.close()
+            raise CorruptLog(f"log {log_id} was rolled back: {exc}") from None
         try:
             yield repo, codec
         finally:

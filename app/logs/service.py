@@ -37,6 +37,7 @@ from app.logs.errors import (
 from app.logs.events import Action, LogEvent
 from app.logs.ids import new_document_id, new_log_id
 from app.logs.layout import DocRef
+from app.logs.ledger import HeadLedger
 from app.logs.reading import LogReader
 from app.logs.roles import relations
 from app.logs.rules import check_creation_consents
@@ -51,9 +52,16 @@ _INDEXED_KINDS = ACCESS_KINDS
 class LogService(LogReader):
     """Create, read, change and inspect the history of logs."""
 
-    def __init__(self, store: GitStore, keys: KeyStore, index: LogIndex, youth_age: int = 16):
+    def __init__(
+        self,
+        store: GitStore,
+        keys: KeyStore,
+        index: LogIndex,
+        ledger: HeadLedger,
+        youth_age: int = 16,
+    ):
         """Compose the storage parts; ``youth_age`` is when a subject may consent alone."""
-        super().__init__(store, keys)
+        super().__init__(store, keys, ledger)
         self.index = index
         self.youth_age = youth_age
 
@@ -108,6 +116,7 @@ class LogService(LogReader):
             with suppress(OSError):  # the original error matters more than this cleanup
                 self.keys.shred_log(log_id)  # nothing readable was stored under these keys
             raise
+        self.ledger.record(log_id, first.id)
         snapshot = LogSnapshot(log_id, first.id, {ref_of(d): d for d in documents})
         self._index_snapshot(snapshot)
         return snapshot
@@ -153,6 +162,7 @@ class LogService(LogReader):
                 raise EditConflict(exc.expected, exc.actual) from None
             except FileNotInRevision as exc:
                 raise DocumentNotFound(str(exc)) from None
+            self.ledger.record(log_id, commit.id)
             if any(ref.kind in _INDEXED_KINDS for ref in refs):
                 self._index_repo(log_id, repo, codec, commit.id)
             else:
@@ -229,6 +239,7 @@ class LogService(LogReader):
         """Destroy a log's keys: every version of every file becomes unreadable."""
         self.keys.shred_log(log_id)
         self.index.forget(log_id)
+        self.ledger.forget(log_id)
 
     # -- index ---------------------------------------------------------------
 

@@ -400,3 +400,63 @@ def test_new_data_key_version_seals_new_writes_and_keeps_history(instance: Insta
         }
     assert versions[r1].data_key_version == 1 and versions[r2].data_key_version == 2
     assert instance.logs.read_document(snap.log_id, DocRef("goal", goal.id), r1) == goal
+
+
+def test_a_rolled_back_log_is_refused(instance: Instance) -> None:
+    import subprocess
+
+    from app.maintenance import check_instance
+
+    snap = create_log(instance)
+    goal = _goal()
+    r1 = instance.logs.save(
+        snap.log_id, [goal], expected_revision=snap.revision, actor_id="s-a0001"
+    )
+    withdrawn = (
+        instance.logs.snapshot(snap.log_id)
+        .of_kind(Consent)[0]
+        .revised(withdrawn_at=datetime(2026, 11, 22, tzinfo=UTC))
+    )
+    instance.logs.save(snap.log_id, [withdrawn], expected_revision=r1, actor_id="s-a0001")
+    # Someone with write access to the content store moves the branch back to before the
+    # withdrawal: every blob is validly encrypted, only the ledger can tell.
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(instance.store.path_of(snap.log_id)),
+            "update-ref",
+            "refs/heads/main",
+            r1,
+        ],
+        check=True,
+    )
+    with pytest.raises(CorruptLog, match="rolled back"):
+        instance.logs.snapshot(snap.log_id)
+    with pytest.raises(CorruptLog):
+        instance.logs.save(
+            snap.log_id, [goal.revised(title="x")], expected_revision=r1, actor_id="s-a0001"
+        )
+    report = check_instance(instance, progress=lambda _line: None)
+    assert any("rolled back" in problem for problem in report.problems)
+
+
+def test_a_head_ahead_of_the_ledger_is_accepted(instance: Instance) -> None:
+    """A crash between commit and ledger update leaves the repository ahead: that is fine."""
+    snap = create_log(instance)
+    r1 = instance.logs.save(
+        snap.log_id, [_goal()], expected_revision=snap.revision, actor_id="s-a0001"
+    )
+    instance.logs.ledger.record(snap.log_id, snap.revision)  # as if the update never happened
+    assert instance.logs.snapshot(snap.log_id).revision == r1
+
+
+def test_an_altered_ledger_entry_is_refused(instance: Instance) -> None:
+    import sqlite3
+
+    snap = create_log(instance)
+    path = instance.settings.instance_path / "head-ledger.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE heads SET head = ? WHERE repo = ?", ("0" * 40, snap.log_id))
+    with pytest.raises(CorruptLog):
+        instance.logs.snapshot(snap.log_id)

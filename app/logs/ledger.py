@@ -1,0 +1,83 @@
+"""The head ledger: the newest head each repository is known to have (rollback protection).
+
+Per-blob encryption does not stop someone with write access to the content
+store from moving a log's branch back to an older, perfectly valid commit, for
+example to before a consent was withdrawn. The ledger keeps, apart from the
+repositories, the newest head every commit produced, with an HMAC under an
+instance secret. On opening a repository its head must be that head or a
+descendant of it (a crash between commit and ledger update leaves the repository
+one step ahead, which is fine); anything else is refused as tampering.
+Unlike the index, the ledger is never rebuilt from the repositories.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS heads "
+    "(repo TEXT PRIMARY KEY, head TEXT NOT NULL, mac TEXT NOT NULL) WITHOUT ROWID"
+)
+
+
+class RolledBack(Exception):
+    """A repository's head is older than (or unrelated to) the head the ledger recorded."""
+
+
+class HeadLedger:
+    """Known heads per repository, MAC-ed, in their own SQLite file."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        """Open (and create) the ledger at ``path``; ``key`` authenticates its rows."""
+        self.path = path
+        self._key = key
+        self._local = threading.local()
+        self._db().execute(_SCHEMA)
+
+    def record(self, repo: str, head: str) -> None:
+        """Note the head a commit just produced."""
+        with self._db() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO heads VALUES (?, ?, ?)", (repo, head, self._mac(repo, head))
+            )
+
+    def verify(self, repo: str, head: str, contains: Callable[[str], bool]) -> None:
+        """Accept ``head`` if it is the recorded head or a descendant; raise RolledBack otherwise.
+
+        ``contains(revision)`` says whether the repository's history includes a revision.
+        A repository the ledger has never seen is recorded (trust on first use).
+        """
+        row = self._db().execute("SELECT head, mac FROM heads WHERE repo = ?", (repo,)).fetchone()
+        if row is None:
+            self.record(repo, head)
+            return
+        known, mac = row
+        if not hmac.compare_digest(mac, self._mac(repo, known)):
+            raise RolledBack(f"the ledger entry of {repo} was altered")
+        if head == known:
+            return
+        if not contains(known):
+            raise RolledBack(f"{repo} no longer contains its last known head")
+        self.record(repo, head)  # ahead of the ledger: a crash after commit, or another writer
+
+    def forget(self, repo: str) -> None:
+        """Drop a repository (after shredding)."""
+        with self._db() as db:
+            db.execute("DELETE FROM heads WHERE repo = ?", (repo,))
+
+    def _mac(self, repo: str, head: str) -> str:
+        return hmac.new(self._key, f"{repo}|{head}".encode(), hashlib.sha256).hexdigest()
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")  # unlike the index, this is not rebuildable
+            self._local.db = db
+        return db
