@@ -37,6 +37,12 @@ RULES = {
         "Only one guardian consented: write why, and how the other guardian was sought."
     ),
     "subject_not_guardian": _l("The child cannot consent as their own guardian."),
+    "stale_form": _l("The form is too old to be saved. Open the page again and make the change."),
+    "nothing_to_save": _l("There was nothing to save."),
+    "unknown_goal": _l("The goal no longer exists. Choose another goal."),
+    "unknown_responsible": _l("Choose a responsible person who takes part in the log."),
+    "unknown_target": _l("What you wrote about no longer exists."),
+    "still_referenced": _l("Other entries still belong to this one. Delete them first."),
 }
 
 

@@ -20,6 +20,7 @@ from app.encryption import (
 from app.git_backend import GitStore, enable_durability
 from app.index import LogIndex
 from app.local_accounts import LocalAccounts
+from app.logs.form_keys import FormKeys
 from app.logs.ledger import HeadLedger
 from app.logs.service import LogService
 
@@ -38,6 +39,7 @@ class Instance:
     directory: Directory
     access_log: AccessLog
     local_accounts: LocalAccounts
+    form_keys: FormKeys
 
     def close(self) -> None:
         """Release the index connection."""
@@ -91,4 +93,7 @@ def open_instance(settings: Settings) -> Instance:
     local_accounts = LocalAccounts(
         settings.instance_path / "local-accounts.sqlite3", keys.secret("local-accounts-key")
     )
-    return Instance(settings, store, keys, index, logs, directory, access_log, local_accounts)
+    form_keys = FormKeys(settings.instance_path / "form-keys.sqlite3")
+    return Instance(
+        settings, store, keys, index, logs, directory, access_log, local_accounts, form_keys
+    )

@@ -28,6 +28,10 @@ class DirectorySnapshot:
     staff: dict[str, StaffMember] = field(default_factory=dict)
     staff_by_principal: dict[str, str] = field(default_factory=dict)
 
+    def staff_names(self) -> dict[str, str]:
+        """Staff user id → current name, for showing who wrote what."""
+        return {user_id: member.name for user_id, member in self.staff.items()}
+
     def staff_for_login(self, principal: str) -> StaffMember | None:
         """The active staff member whose fødselsnummer hashes to ``principal``."""
         member = self.staff.get(self.staff_by_principal.get(principal, ""))

@@ -12,7 +12,11 @@ from app.documents.fields import Body, DocumentId
 class DocumentBase(BaseModel):
     """Base of all document kinds; subclasses fix ``kind`` with a Literal."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=True, use_enum_values=False)
+    # Frozen: decrypted documents are cached and shared between requests, so nobody may
+    # change one in place; ``revised`` makes a validated copy instead.
+    model_config = ConfigDict(
+        extra="forbid", validate_default=True, use_enum_values=False, frozen=True
+    )
 
     #: Whether a log holds at most one document of this kind (overview, presentation …).
     singleton: ClassVar[bool] = False

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.documents.base import DocumentBase
 from app.documents.fields import (
+    Body,
     BtiLevel,
     ClosingReason,
     DocumentId,
@@ -71,6 +72,10 @@ class Presentation(DocumentBase):
     social: ShortText = Field("", description="Social side, in short.")
     emotional: ShortText = Field("", description="Emotional side, in short.")
     academic: ShortText = Field("", description="Academic side, in short.")
+    subject_words: Body = Field(
+        "", description="The child's or youth's own words about themself (the child's voice)."
+    )
+    guardian_words: Body = Field("", description="The guardians' own words about the child.")
 
 
 class Initiative(DocumentBase):

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide
 from app.access.facts import facts_from_documents
 from app.audit import AccessEntry
 from app.documents.overview import LogOverview
+from app.gateway.changes import Changes
 from app.gateway.errors import NoAccess
+from app.gateway.history import HistoryVerbs
+from app.gateway.people import People, resolve_people
+from app.gateway.sections import SECTION_OF_KIND
 from app.instance import Instance
 from app.logs.errors import DocumentNotFound, LogNotFound, RuleViolation
 from app.logs.rules import age_on
 from app.logs.service import ACCESS_KINDS
 from app.logs.snapshot import LogSnapshot
 
-# Which sections each document kind belongs to, for section-level filtering.
-SECTION_OF_KIND = {
-    "log": Section.OVERVIEW,
-    "presentation": Section.PRESENTATION,
-    "initiative": Section.OVERVIEW,
-    "goal": Section.WORK,
-    "activity": Section.WORK,
-    "evaluation": Section.WORK,
-    "meeting": Section.MEETINGS,
-    "message": Section.MEETINGS,
-    "calendar_entry": Section.MEETINGS,
-    "participant": Section.PARTICIPANTS,
-    "consent": Section.CONSENTS,
-    "attachment": Section.ATTACHMENTS,
-    "level_change": Section.OVERVIEW,
-    "baton_handover": Section.PARTICIPANTS,
-}
+OSLO = ZoneInfo("Europe/Oslo")  # "today" for deadlines is the municipality's day
 
 
 @dataclass(frozen=True)
@@ -47,6 +36,21 @@ class LogSummary:
 
 
 @dataclass(frozen=True)
+class Viewer:
+    """Who is looking, in the log's terms: their relation and participant documents."""
+
+    principal: str
+    kind: UserKind
+    relation: str  # "holder", "participant", "guardian", "subject", "child", "archive"
+    participant_ids: frozenset[str]
+
+    @property
+    def is_holder(self) -> bool:
+        """Whether the viewer holds the baton."""
+        return self.relation == "holder"
+
+
+@dataclass(frozen=True)
 class LogPage:
     """A log as one user may see it: only the documents of sections they may read."""
 
@@ -56,14 +60,39 @@ class LogPage:
     manageable: frozenset[Section]
     basis: str
     subject_is_minor: bool
+    viewer: Viewer
+    people: People
+    today: date
 
     @property
     def overview(self) -> LogOverview:
         """The log's overview."""
         return self.snapshot.overview
 
+    @property
+    def log_id(self) -> str:
+        """The log's id."""
+        return self.snapshot.log_id
 
-class Portal:
+    @property
+    def revision(self) -> str:
+        """The revision the page shows (forms carry it back)."""
+        return self.snapshot.revision
+
+    def may_write(self, section: str) -> bool:
+        """Whether the viewer may add or change documents in ``section``."""
+        return Section(section) in self.writable
+
+    def wrote(self, created_by: str | None) -> bool:
+        """Whether the viewer wrote a document (by its stored author id)."""
+        return created_by is not None and created_by == self.viewer.principal
+
+    def may_delete(self, section: str, created_by: str | None) -> bool:
+        """Only the holder deletes others' text; everyone who may write deletes their own."""
+        return self.may_write(section) and (self.viewer.is_holder or self.wrote(created_by))
+
+
+class Portal(Changes, HistoryVerbs):
     """The gateway's verbs over one instance."""
 
     def __init__(self, instance: Instance) -> None:
@@ -95,9 +124,15 @@ class Portal:
         return sorted(found.values(), key=lambda s: (s.status != "active", s.subject_name))
 
     def open_log(
-        self, user: User, log_id: str, service: str = "", now: datetime | None = None
+        self,
+        user: User,
+        log_id: str,
+        service: str = "",
+        now: datetime | None = None,
+        section: Section = Section.OVERVIEW,
+        record: bool = True,
     ) -> LogPage:
-        """Open a log for reading; records the access; NoAccess if not allowed."""
+        """Open a log at ``section`` for reading; records the access; NoAccess if not allowed."""
         now = now or datetime.now(UTC)
         try:
             snapshot = self.instance.logs.snapshot(log_id)  # decrypted once, decided on, filtered
@@ -107,6 +142,8 @@ class Portal:
             log_id, snapshot.documents.values(), self.instance.index.person_principal
         )
         decision = self._require(user, facts, Action.READ, Section.OVERVIEW, now)
+        if section != Section.OVERVIEW:
+            decision = self._require(user, facts, Action.READ, section, now)
         readable = frozenset(
             s for s in Section if decide(user, facts, Action.READ, s, now, self.youth_age)
         )
@@ -121,7 +158,8 @@ class Portal:
             for ref, doc in snapshot.documents.items()
             if SECTION_OF_KIND[ref.kind] in readable
         }
-        self._record(log_id, user, decision, Section.OVERVIEW, "read", service, now)
+        if record:
+            self._record(log_id, user, decision, section, "read", service, now)
         return LogPage(
             LogSnapshot(log_id, snapshot.revision, visible),
             readable,
@@ -129,7 +167,29 @@ class Portal:
             manageable,
             decision.basis,
             age_on(facts.subject_birth_date, now.date()) < self.youth_age,
+            self._viewer(user, facts, decision),
+            resolve_people(
+                snapshot,
+                self.instance.index.person_principal,
+                self.instance.directory.snapshot().staff_names(),
+            ),
+            now.astimezone(OSLO).date(),
         )
+
+    @staticmethod
+    def _viewer(user: User, facts: LogFacts, decision: Decision) -> Viewer:
+        mine = frozenset(
+            p.participant_id for p in facts.participants if p.active and p.user_id == user.principal
+        )
+        if user.kind == UserKind.STAFF:
+            relation = "holder" if facts.holder in mine else "participant"
+            if decision.basis == "archive" and not mine:
+                relation = "archive"
+        elif user.principal == facts.subject:
+            relation = "subject" if decision.basis == "subject" else "child"
+        else:
+            relation = "guardian"
+        return Viewer(user.principal, user.kind, relation, mine)
 
     def enrol_child(
         self, user: User, log_id: str, username: str, now: datetime | None = None
@@ -143,6 +203,19 @@ class Portal:
                 "youth_uses_idporten", "from the consent age the youth logs in with ID-porten"
             )
         return self.instance.local_accounts.enrol(facts.subject, username, user.principal)
+
+    def photo(self, user: User, log_id: str, attachment_id: str) -> bytes:
+        """The subject's photo, for those who may read the overview (not recorded: an image)."""
+        now = datetime.now(UTC)
+        facts, overview = self._facts(log_id)
+        self._require(user, facts, Action.READ, Section.OVERVIEW, now)
+        if overview.photo is None or overview.photo != attachment_id:
+            raise NoAccess(log_id)
+        try:
+            data: bytes = self.instance.logs.read_attachment(log_id, attachment_id)
+        except DocumentNotFound:
+            raise NoAccess(log_id) from None
+        return data
 
     def access_entries(
         self, user: User, log_id: str, service: str = "", now: datetime | None = None

@@ -6,7 +6,7 @@ The read side of the log service, kept apart so each module has one job;
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from app.documents.base import DocumentBase
@@ -20,6 +20,7 @@ from app.git_backend import (
     RevisionNotFound,
 )
 from app.logs import layout
+from app.logs.cache import LruCache
 from app.logs.codec import LogCodec, ref_of
 from app.logs.diff import DiffLine, diff_lines
 from app.logs.errors import CorruptLog, DocumentNotFound, LogNotFound
@@ -37,20 +38,42 @@ class LogReader:
         self.store = store
         self.keys = keys
         self.ledger = ledger
+        # (log id, path, blob id) → document: a blob id is one sealed version, so never
+        # stale. The path is part of the key because the path is part of the cipher's
+        # associated data: a blob copied to another path must fail to decrypt there.
+        self.documents_cache: LruCache[tuple[str, str, str], DocumentBase] = LruCache(50_000)
 
     def snapshot(self, log_id: str, revision: str | None = None) -> LogSnapshot:
-        """Every document of a log at ``revision`` (default: the newest)."""
+        """Every document of a log at ``revision`` (default: the newest).
+
+        Only blobs not seen before are decrypted and parsed; after an edit that
+        is the one changed document.
+        """
         with self._open(log_id) as (repo, codec):
             revision = revision or repo.head()
             if revision is None:
                 raise LogNotFound(log_id)
-            files = self._read_all(repo, revision)
             documents = {}
-            for path, sealed in files.items():
+            for path, blob_id in self._file_ids(repo, revision).items():
                 if layout.kind_of_path(path) is not None:
-                    document = codec.decode(path, sealed)
+                    document = self._decode_blob(log_id, repo, codec, path, blob_id)
                     documents[ref_of(document)] = document
         return LogSnapshot(log_id, revision, documents)
+
+    def changed_documents(
+        self, log_id: str, refs: Iterable[DocRef], old: str, new: str
+    ) -> list[DocRef]:
+        """Which of ``refs`` differ between two revisions (by blob id: no decryption)."""
+        with self._open(log_id) as (repo, _codec):
+            before, after = self._file_ids(repo, old), self._file_ids(repo, new)
+        return [
+            ref for ref in refs if before.get(layout.path_of(ref)) != after.get(layout.path_of(ref))
+        ]
+
+    def has_revision(self, log_id: str, revision: str) -> bool:
+        """Whether ``revision`` is in the log's history."""
+        with self._open(log_id) as (repo, _codec):
+            return repo.contains(revision)
 
     def read_kinds(
         self, log_id: str, kinds: frozenset[str], revision: str | None = None
@@ -130,11 +153,21 @@ class LogReader:
             repo.close()
 
     @staticmethod
-    def _read_all(repo: LogRepository, revision: str) -> dict[str, bytes]:
+    def _file_ids(repo: LogRepository, revision: str) -> dict[str, str]:
         try:
-            return repo.read_all(revision)
+            return repo.file_ids(revision)
         except RevisionNotFound:
             raise DocumentNotFound(revision) from None
+
+    def _decode_blob(
+        self, log_id: str, repo: LogRepository, codec: LogCodec, path: str, blob_id: str
+    ) -> DocumentBase:
+        key = (log_id, path, blob_id)
+        document = self.documents_cache.get(key)
+        if document is None:
+            document = codec.decode(path, repo.read_blob(blob_id))
+            self.documents_cache.put(key, document)
+        return document
 
     @staticmethod
     def _read_file(repo: LogRepository, path: str, revision: str | None) -> bytes:
@@ -152,12 +185,8 @@ class LogReader:
         kinds: frozenset[str],
     ) -> LogSnapshot:
         documents = {}
-        try:
-            paths = repo.list_paths(revision)
-        except RevisionNotFound:
-            raise DocumentNotFound(revision) from None
-        for path in paths:
+        for path, blob_id in self._file_ids(repo, revision).items():
             if layout.kind_of_path(path) in kinds:
-                document = codec.decode(path, repo.read_file(path, revision))
+                document = self._decode_blob(log_id, repo, codec, path, blob_id)
                 documents[ref_of(document)] = document
         return LogSnapshot(log_id, revision, documents)

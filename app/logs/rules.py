@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+from app.documents.base import DocumentBase
 from app.documents.overview import Subject
-from app.documents.people import Consent
+from app.documents.people import Consent, Participant
+from app.documents.work import Activity, Evaluation
 from app.logs.errors import RuleViolation
+from app.logs.layout import DocRef
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -46,3 +49,40 @@ def check_creation_consents(
         raise RuleViolation(
             "subject_not_guardian", "the subject cannot consent as their own guardian"
         )
+
+
+def check_work_references(after: Mapping[DocRef, DocumentBase], changed: Iterable[DocRef]) -> None:
+    """Changed goals, activities and evaluations must point at things that exist.
+
+    ``after`` is the whole log as it would be after the change; only the changed
+    documents are checked, so a participant who left long ago does not block an
+    unrelated edit. Removing a goal or activity that others still point at is refused
+    (the caller deletes them together).
+    """
+    changed = set(changed)
+    for ref in changed:
+        document = after.get(ref)
+        if isinstance(document, Activity):
+            if DocRef("goal", document.goal) not in after:
+                raise RuleViolation("unknown_goal", "the activity's goal does not exist")
+            participant = after.get(DocRef("participant", document.responsible))
+            if not document.responsible_is_guardian and not (
+                isinstance(participant, Participant) and participant.left_on is None
+            ):
+                raise RuleViolation(
+                    "unknown_responsible", "the responsible person is not a participant"
+                )
+        elif (
+            isinstance(document, Evaluation)
+            and DocRef(document.target_kind, document.target) not in after
+        ):
+            raise RuleViolation("unknown_target", "the evaluated goal or activity is gone")
+    removed = {ref for ref in changed if ref not in after}
+    for document in after.values():
+        pointer = None
+        if isinstance(document, Activity):
+            pointer = DocRef("goal", document.goal)
+        elif isinstance(document, Evaluation):
+            pointer = DocRef(document.target_kind, document.target)
+        if pointer is not None and pointer in removed:
+            raise RuleViolation("still_referenced", "something still points at a removed document")

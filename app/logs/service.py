@@ -240,6 +240,7 @@ class LogService(LogReader):
         self.keys.shred_log(log_id)
         self.index.forget(log_id)
         self.ledger.forget(log_id)
+        self.documents_cache.drop(lambda key: key[0] == log_id)
 
     # -- index ---------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from app.documents.base import DocumentBase
 from app.documents.overview import LogOverview
+from app.documents.people import Participant
 from app.logs.events import LogEvent
 from app.logs.layout import DocRef
 
@@ -29,6 +30,10 @@ class LogSnapshot:
         if not isinstance(overview, LogOverview):
             raise LookupError("log has no overview")
         return overview
+
+    def of_kind_active_participants(self) -> list[Participant]:
+        """Participants who have not left, ordered by id."""
+        return [p for p in self.of_kind(Participant) if p.left_on is None]
 
     def of_kind(self, model: type[D]) -> list[D]:
         """Documents of one kind, ordered by id."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import secrets
+from datetime import UTC, date, datetime
+from typing import Any
 
 from flask import Flask
 from flask_babel import format_date, format_datetime
@@ -11,9 +13,12 @@ from markupsafe import Markup
 
 from app.documents.fields import Arena
 from app.documents.registry import MODELS
+from app.logs.deadlines import due_items
+from app.logs.layout import DocRef
 from app.rendering import render_markdown
 from app.web.forms import ROLE_LABELS, SERVICE_LABELS
 from app.web.users import current_user
+from app.writing import Advice
 
 STATUS = {
     "active": _l("Active"),
@@ -45,11 +50,76 @@ ACTIVITY_STATUS = {
     "completed": _l("Completed"),
     "cancelled": _l("Cancelled"),
 }
+DECISION = {
+    "continue": _l("Continue as before"),
+    "change": _l("Change the activity"),
+    "stop": _l("Stop the activity"),
+    "involve_others": _l("Involve others"),
+}
+HISTORY_ACTION = {
+    "create_log": _l("Created the log"),
+    "save": _l("Changed"),
+    "delete": _l("Deleted"),
+    "restore": _l("Restored an old version"),
+    "attach": _l("Added a file"),
+    "handover": _l("Handed over the baton"),
+    "change_status": _l("Changed the status"),
+}
+KIND = {
+    "log": _l("The overview"),
+    "presentation": _l("The presentation"),
+    "initiative": _l("The initiative"),
+    "goal": _l("Goal"),
+    "activity": _l("Activity"),
+    "evaluation": _l("Evaluation or comment"),
+    "meeting": _l("Meeting"),
+    "message": _l("Message"),
+    "calendar_entry": _l("Calendar entry"),
+    "participant": _l("Participant"),
+    "consent": _l("Consent"),
+    "attachment": _l("File"),
+    "level_change": _l("Change of level"),
+    "baton_handover": _l("Handover of the baton"),
+}
+FIELD = {
+    "title": _l("Title"),
+    "body": _l("Text"),
+    "status": _l("Status"),
+    "arena": _l("Arena"),
+    "position": _l("Place in the list"),
+    "deadline": _l("Deadline"),
+    "evaluate_on": _l("Evaluation date"),
+    "responsible": _l("Responsible"),
+    "responsible_is_guardian": _l("The guardians are responsible"),
+    "worked": _l("What worked?"),
+    "did_not_work": _l("What did not work?"),
+    "why": _l("Why?"),
+    "decision": _l("Decision"),
+    "strengths": _l("Strengths"),
+    "challenges": _l("Challenges"),
+    "social": _l("Social"),
+    "emotional": _l("Emotional"),
+    "academic": _l("Academic"),
+    "subject_words": _l("In my own words"),
+    "guardian_words": _l("The guardians' words"),
+    "raised_by": _l("Who raised the concern?"),
+    "raised_on": _l("When?"),
+}
 SECTION = {
     "overview": _l("Overview"),
+    "presentation": _l("Presentation"),
     "access_log": _l("Who has seen the log"),
     "work": _l("Goals and activities"),
     "meetings": _l("Meetings and messages"),
+    "participants": _l("Participants"),
+    "consents": _l("Consents"),
+    "attachments": _l("Documents"),
+    "history": _l("History"),
+}
+ACCESS_ACTION = {
+    "write": _l("changed"),
+    "delete": _l("deleted"),
+    "restore": _l("restored an old version"),
 }
 RAISED_BY = {
     "staff": _l("A member of staff"),
@@ -57,6 +127,46 @@ RAISED_BY = {
     "subject": _l("The child or youth"),
     "other": _l("Someone else"),
 }
+
+
+def advice_text(advice: Advice) -> str:
+    """A plain-language tip in the user's language."""
+    if advice.code == "abbreviation":
+        return str(
+            _l(
+                "«%(short)s» is an abbreviation. Write «%(full)s», or explain it.",
+                short=advice.text,
+                full=advice.suggestion,
+            )
+        )
+    if advice.code == "long_sentence":
+        return str(
+            _l(
+                "A sentence has %(count)s words: «%(start)s». Try to split it (at most 25 words).",
+                count=advice.suggestion,
+                start=advice.text,
+            )
+        )
+    return str(
+        _l(
+            "The text is hard to read (LIX %(score)s). Use shorter sentences and shorter words.",
+            score=advice.text,
+        )
+    )
+
+
+def entry_title(page: Any, ref: DocRef) -> str:
+    """A readable name for a document in the history: its title, or what kind it is."""
+    document = page.snapshot.documents.get(ref)
+    title = getattr(document, "title", None) if ref.kind in ("goal", "activity") else None
+    if title:
+        return str(title)
+    label = str(KIND.get(ref.kind, ref.kind))
+    return (
+        label
+        if document is not None or ref.kind in ("log", "presentation")
+        else str(_l("%(what)s (deleted)", what=label))
+    )
 
 
 def _basis(value: str) -> str:
@@ -90,6 +200,11 @@ def init_app(app: Flask) -> None:
         "role_label": ROLE_LABELS,
         "section_label": SECTION,
         "raised_by_label": RAISED_BY,
+        "decision_label": DECISION,
+        "access_action_label": ACCESS_ACTION,
+        "history_action_label": HISTORY_ACTION,
+        "kind_label": KIND,
+        "field_label": FIELD,
     }
     for name, table in lookups.items():
         function = (lambda t: lambda value: str(t.get(value, value)))(table)
@@ -97,6 +212,12 @@ def init_app(app: Flask) -> None:
         app.jinja_env.filters[name] = function
     app.jinja_env.filters["markdown"] = _markdown
     app.jinja_env.globals["basis_label"] = _basis
+    app.jinja_env.globals["advice_text"] = advice_text
+    app.jinja_env.globals["due_items"] = due_items
+    app.jinja_env.globals["now_utc"] = lambda: datetime.now(UTC)
+    app.jinja_env.globals["doc_ref"] = DocRef
+    app.jinja_env.globals["entry_title"] = entry_title
+    app.jinja_env.globals["new_form_key"] = lambda: secrets.token_urlsafe(18)
     app.jinja_env.filters["format_date"] = _date
     app.jinja_env.filters["format_datetime"] = _datetime
     app.jinja_env.globals["current_user"] = current_user

@@ -43,11 +43,9 @@ def test_each_user_opens_exactly_their_logs(app: Flask, client: FlaskClient, who
     ids = demo_log_ids(app)
     login(client, who)
     area = "ansatt" if who.startswith("staff") else "familie"
-    other = "familie" if area == "ansatt" else "ansatt"
     for name in LOGS:
-        status = client.get(f"/{area}/logg/{ids[name]}").status_code
+        status = client.get(f"/logg/{ids[name]}/").status_code
         assert status == (200 if name in CAN_OPEN[who] else 404), (who, name)
-        assert client.get(f"/{other}/logg/{ids[name]}").status_code == 404
     listed = client.get(f"/{area}/").data.decode()
     for name in LOGS:
         assert (ids[name] in listed) is (name in CAN_OPEN[who] and who != "staff:anne"), name
@@ -56,8 +54,8 @@ def test_each_user_opens_exactly_their_logs(app: Flask, client: FlaskClient, who
 def test_denied_looks_exactly_like_missing(app: Flask, client: FlaskClient) -> None:
     ids = demo_log_ids(app)
     login(client, "citizen:per")
-    denied = client.get(f"/familie/logg/{ids['Nora']}")
-    missing = client.get("/familie/logg/aaaaaaaaaaaaaaaaaaaaaaaa")
+    denied = client.get(f"/logg/{ids['Nora']}/")
+    missing = client.get("/logg/aaaaaaaaaaaaaaaaaaaaaaaa/")
     assert denied.status_code == missing.status_code == 404
     strip = lambda body: body.replace(ids["Nora"].encode(), b"").replace(  # noqa: E731
         b"aaaaaaaaaaaaaaaaaaaaaaaa", b""
@@ -71,11 +69,11 @@ def test_denied_looks_exactly_like_missing(app: Flask, client: FlaskClient) -> N
 @pytest.mark.parametrize(
     "path",
     [
-        "/familie/logg/../../etc",
-        "/familie/logg/%00",
-        "/ansatt/logg/x" * 50,
-        "/familie/logg/ZZZ",
-        "/familie/logg/💥",
+        "/logg/../../etc",
+        "/logg/%00/",
+        "/logg/" + "x" * 300 + "/",
+        "/logg/ZZZ/mal",
+        "/logg/💥/",
     ],
 )
 def test_hostile_log_ids_are_404(client: FlaskClient, path: str) -> None:
@@ -85,7 +83,7 @@ def test_hostile_log_ids_are_404(client: FlaskClient, path: str) -> None:
 
 def test_anonymous_users_are_sent_to_login(app: Flask, client: FlaskClient) -> None:
     ids = demo_log_ids(app)
-    for path in ("/familie/", f"/familie/logg/{ids['Nora']}", "/ansatt/", "/admin/katalog"):
+    for path in ("/familie/", f"/logg/{ids['Nora']}/", "/ansatt/", "/admin/katalog"):
         response = client.get(path)
         assert response.status_code == 302 and "/logg-inn" in response.headers["Location"]
 
@@ -101,15 +99,15 @@ def test_access_log_records_reads_and_is_shown_to_guardians(app: Flask) -> None:
     ids = demo_log_ids(app)
     ingrid, lise, anders = app.test_client(), app.test_client(), app.test_client()
     login(ingrid, "staff:ingrid")
-    assert ingrid.get(f"/ansatt/logg/{ids['Jonas']}").status_code == 200
+    assert ingrid.get(f"/logg/{ids['Jonas']}/").status_code == 200
     login(lise, "citizen:lise")
-    page = lise.get(f"/familie/logg/{ids['Jonas']}/tilgangslogg")
+    page = lise.get(f"/logg/{ids['Jonas']}/tilgangslogg")
     assert page.status_code == 200
     text = page.data.decode()
     assert "Deltaker" in text and "Pedagogisk-psykologisk tjeneste (PPT)" in text
     assert "Samtykke for tjenesten" in text
     # Staff and strangers cannot see who has seen the log.
-    assert ingrid.get(f"/familie/logg/{ids['Jonas']}/tilgangslogg").status_code == 404
+    assert ingrid.get(f"/logg/{ids['Jonas']}/tilgangslogg").status_code == 404
     login(anders, "citizen:anders")
     entries = app.extensions["stafettlogg"].access_log.entries(ids["Jonas"])
     assert [e.role for e in entries[-2:]] == ["participant", "guardian"]
@@ -119,7 +117,7 @@ def test_access_log_records_reads_and_is_shown_to_guardians(app: Flask) -> None:
 def test_youth_sees_her_own_access_log(app: Flask, client: FlaskClient) -> None:
     ids = demo_log_ids(app)
     login(client, "citizen:sara")
-    assert client.get(f"/familie/logg/{ids['Sara']}/tilgangslogg").status_code == 200
+    assert client.get(f"/logg/{ids['Sara']}/tilgangslogg").status_code == 200
 
 
 def test_consent_withdrawal_takes_effect_on_the_next_request(fresh_app: Flask) -> None:
@@ -127,7 +125,7 @@ def test_consent_withdrawal_takes_effect_on_the_next_request(fresh_app: Flask) -
     ids = demo_log_ids(app)
     ingrid = app.test_client()
     login(ingrid, "staff:ingrid")
-    assert ingrid.get(f"/ansatt/logg/{ids['Jonas']}").status_code == 200
+    assert ingrid.get(f"/logg/{ids['Jonas']}/").status_code == 200
     instance = app.extensions["stafettlogg"]
     from app.documents.people import Consent
     from tests.web.conftest import now
@@ -144,7 +142,7 @@ def test_consent_withdrawal_takes_effect_on_the_next_request(fresh_app: Flask) -
         expected_revision=snapshot.revision,
         actor_id="s-9b3e5d10",
     )
-    assert ingrid.get(f"/ansatt/logg/{ids['Jonas']}").status_code == 404
+    assert ingrid.get(f"/logg/{ids['Jonas']}/").status_code == 404
     assert ids["Jonas"] not in ingrid.get("/ansatt/").data.decode()
 
 

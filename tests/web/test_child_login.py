@@ -22,10 +22,10 @@ def test_child_journey(fresh_app: Flask) -> None:
     jonas = demo_log_ids(fresh_app)["Jonas"]
     holder = fresh_app.test_client()
     login(holder, "staff:ingrid")  # PPT holds Jonas's baton after the handover
-    log_page = holder.get(f"/ansatt/logg/{jonas}").data.decode()
+    log_page = holder.get(f"/logg/{jonas}/").data.decode()
     assert "Gi barnet egen innlogging" in log_page
     shown = _post(
-        holder, f"/ansatt/logg/{jonas}/barnekonto", {"username": "jonas.n"}, f"/ansatt/logg/{jonas}"
+        holder, f"/logg/{jonas}/barnekonto", {"username": "jonas.n"}, f"/logg/{jonas}/"
     )
     code = re.search(r"<code>([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})</code>", shown.data.decode())
     assert shown.status_code == 200 and code
@@ -79,13 +79,13 @@ def test_child_journey(fresh_app: Flask) -> None:
         "/barn/logg-inn",
     )
     assert ok.status_code == 302 and ok.headers["Location"].endswith("/familie/")
-    own = child.get(f"/familie/logg/{jonas}")
+    own = child.get(f"/logg/{jonas}/")
     assert own.status_code == 200
     text = own.data.decode()
     assert "Mål og aktiviteter" in text and "Samtykker" not in text and "Deltakere" not in text
-    assert child.get(f"/familie/logg/{jonas}/tilgangslogg").status_code == 404
+    assert child.get(f"/logg/{jonas}/tilgangslogg").status_code == 404
     other = demo_log_ids(fresh_app)["Nora"]
-    assert child.get(f"/familie/logg/{other}").status_code == 404
+    assert child.get(f"/logg/{other}/").status_code == 404
 
 
 def test_only_the_holder_of_a_minor_can_enrol(app: Flask, client: FlaskClient) -> None:
@@ -93,25 +93,25 @@ def test_only_the_holder_of_a_minor_can_enrol(app: Flask, client: FlaskClient) -
     login(client, "staff:per")  # a participant, no longer the holder
     response = _post(
         client,
-        f"/ansatt/logg/{ids['Jonas']}/barnekonto",
+        f"/logg/{ids['Jonas']}/barnekonto",
         {"username": "jonas.x"},
-        f"/ansatt/logg/{ids['Jonas']}",
+        f"/logg/{ids['Jonas']}/",
     )
     assert response.status_code == 404
     login(client, "staff:maria")  # holder of Sara's log, but Sara is 16: ID-porten instead
     response = _post(
         client,
-        f"/ansatt/logg/{ids['Sara']}/barnekonto",
+        f"/logg/{ids['Sara']}/barnekonto",
         {"username": "sara.a"},
-        f"/ansatt/logg/{ids['Sara']}",
+        f"/logg/{ids['Sara']}/",
     )
     assert response.status_code == 400
     login(client, "staff:hilde")
     bad = _post(
         client,
-        f"/ansatt/logg/{ids['Nora']}/barnekonto",
+        f"/logg/{ids['Nora']}/barnekonto",
         {"username": "<script>"},
-        f"/ansatt/logg/{ids['Nora']}",
+        f"/logg/{ids['Nora']}/",
     )
     assert bad.status_code == 400 and "<script>" not in bad.data.decode()
 
@@ -140,9 +140,9 @@ def test_hostile_input_in_child_forms_never_breaks(app: Flask, blns: list[str]) 
     holder = app.test_client()
     login(holder, "staff:hilde")
     nora = demo_log_ids(app)["Nora"]
-    enrol_token = csrf_token(holder, f"/ansatt/logg/{nora}")
+    enrol_token = csrf_token(holder, f"/logg/{nora}/")
     for text in blns[::5]:
         response = holder.post(
-            f"/ansatt/logg/{nora}/barnekonto", data={"username": text, "csrf_token": enrol_token}
+            f"/logg/{nora}/barnekonto", data={"username": text, "csrf_token": enrol_token}
         )
         assert response.status_code in (200, 400), repr(text)

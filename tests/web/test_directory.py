@@ -57,7 +57,7 @@ def test_roles_change_and_deactivation_ends_sessions(fresh_app: Flask) -> None:
     hilde = fresh_app.test_client()
     login(hilde, "staff:hilde")
     nora = demo_log_ids(fresh_app)["Nora"]
-    assert hilde.get(f"/ansatt/logg/{nora}").status_code == 200
+    assert hilde.get(f"/logg/{nora}/").status_code == 200
 
     coordinator = fresh_app.test_client()
     login(coordinator, "staff:bjorn")
@@ -76,7 +76,7 @@ def test_roles_change_and_deactivation_ends_sessions(fresh_app: Flask) -> None:
     assert response.status_code == 302
     member = fresh_app.extensions["stafettlogg"].directory.snapshot().staff[HOLDER]
     assert member.roles == ["unit_leader"] and member.active is False
-    assert hilde.get(f"/ansatt/logg/{nora}").status_code == 302  # logged out everywhere
+    assert hilde.get(f"/logg/{nora}/").status_code == 302  # logged out everywhere
     token = csrf_token(hilde, "/demo/logg-inn")
     again = hilde.post("/demo/logg-inn", data={"who": f"staff:{HOLDER}", "csrf_token": token})
     assert again.status_code == 400

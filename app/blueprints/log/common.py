@@ -1,0 +1,172 @@
+"""What every page of a log shares: opening it for the viewer, and running a form.
+
+:func:`run_form` is the one way a log form is handled: draw it with the revision
+and a fresh idempotency key, preview it (Markdown and plain-language advice)
+without saving, validate, send the change through the portal's pipeline, and on
+a conflict show both versions with a merge proposal. Post/Redirect/Get after a
+save, so back and reload never send it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect, render_template, request
+from flask_babel import gettext as _
+from pydantic import ValidationError
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from app.access import Section, User
+from app.blueprints.context import portal
+from app.blueprints.log.forms import DocumentForm
+from app.documents.base import DocumentBase
+from app.gateway import LogPage
+from app.gateway.changes import Change, DocumentConflict
+from app.logs.layout import DocRef
+from app.logs.merge import merge_fields
+from app.web.i18n import select_locale
+from app.web.users import current_service, current_user
+from app.writing import advise
+
+Answer = str | Response | tuple[str, int]
+
+
+def viewer() -> User:
+    """The logged-in user (views are behind login_required)."""
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def open_page(log_id: str, section: Section, record: bool = True) -> LogPage:
+    """The log as the viewer may see it at ``section`` (NoAccess → 404)."""
+    return portal().open_log(
+        viewer(), log_id, service=current_service(), section=section, record=record
+    )
+
+
+def require_write(page: LogPage, section: Section) -> None:
+    """Forms of a section the viewer may not write look like a missing page."""
+    from app.gateway import NoAccess
+
+    if section not in page.writable:
+        raise NoAccess(page.log_id)
+
+
+def document(page: LogPage, kind: str, doc_id: str) -> DocumentBase:
+    """A document the viewer can see on this page, or a 404."""
+    from app.gateway import NoAccess
+
+    try:
+        found = page.snapshot.documents.get(DocRef(kind, doc_id))
+    except ValueError:
+        found = None
+    if found is None:
+        raise NoAccess(page.log_id)
+    return found
+
+
+def preview_of(form: DocumentForm) -> dict[str, dict[str, Any]]:
+    """Rendered Markdown and plain-language advice for each free-text field."""
+    language = "nn" if select_locale() == "nn" else "nb"
+    previews = {}
+    for name in form.text_fields:
+        text = form[name].data or ""
+        previews[name] = {"text": text, "advice": advise(text, language)}
+    return previews
+
+
+def run_form(
+    page: LogPage,
+    form: DocumentForm,
+    *,
+    target: DocRef | None,
+    make_change: Callable[[dict[str, Any]], Change],
+    template: str,
+    done: str,
+    message: str,
+    initial: dict[str, str] | None = None,
+    **context: Any,
+) -> Answer:
+    """Draw, preview, validate and save one form; see the module docstring."""
+    current = page.snapshot.documents.get(target) if target else None
+    if request.method == "GET":
+        _fill(form, {**(initial or {}), **form.values_of(current), "revision": page.revision})
+        form.ensure_key()
+        return render_template(template, page=page, form=form, **context)
+    if not form.validate_on_submit():
+        return render_template(template, page=page, form=form, **context), 400
+    if request.form.get("intent") == "preview":
+        return render_template(template, page=page, form=form, preview=preview_of(form), **context)
+    try:
+        change = make_change(form.changes())
+        portal().change(
+            viewer(),
+            page.log_id,
+            change,
+            expected_revision=form.revision.data or "",
+            form_key=form.form_key.data or "",
+            service=current_service(),
+        )
+    except ValidationError as invalid:
+        _attach_errors(form, invalid)
+        return render_template(template, page=page, form=form, **context), 400
+    except DocumentConflict as conflict:
+        return _merge_view(page, form, target, conflict, template, context)
+    flash(message, "success")
+    return redirect(done)
+
+
+def _fill(form: DocumentForm, values: dict[str, str]) -> None:
+    """Fill a form from strings as if they were sent, so dates and choices parse alike."""
+    form.process(formdata=MultiDict(values))
+
+
+def _attach_errors(form: DocumentForm, invalid: ValidationError) -> None:
+    """Model errors become messages next to the matching field (or the first field)."""
+    names = form.field_names()
+    for error in invalid.errors(include_url=False, include_input=False):
+        name = str(error["loc"][0]) if error["loc"] else ""
+        field = form[name] if name in names else form[names[0]]
+        field.errors = [*field.errors, _("Check this value.")]
+
+
+def _merge_view(
+    page: LogPage,
+    form: DocumentForm,
+    target: DocRef | None,
+    conflict: DocumentConflict,
+    template: str,
+    context: dict[str, Any],
+) -> tuple[str, int]:
+    """Someone else saved this document first: both versions and a proposal, nothing lost."""
+    user = viewer()
+    base = theirs = None
+    if target is not None:
+        base = portal().read_version(user, page.log_id, target, conflict.base)
+        theirs = portal().read_version(user, page.log_id, target, conflict.head)
+    mine = {name: str(form[name].data or "") for name in form.field_names()}
+    for name in form.field_names():  # dates and choices as the form sent them
+        mine[name] = request.form.get(name, mine[name])
+    merged = merge_fields(
+        form.values_of(base), mine, form.values_of(theirs), text_fields=form.text_fields
+    )
+    proposal = {**mine, **{f.name: f.proposal for f in merged.fields}}
+    key = form.form_key.data
+    _fill(form, {**proposal, "revision": conflict.head, "form_key": key or ""})
+    labels = {name: form[name].label.text for name in form.field_names()}
+    page = portal().open_log(user, page.log_id, service=current_service(), record=False)
+    return (
+        render_template(
+            template,
+            page=page,
+            form=form,
+            merge=merged,
+            merge_labels=labels,
+            theirs_deleted=target is not None and theirs is None,
+            **context,
+        ),
+        409,
+    )

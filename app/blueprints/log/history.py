@@ -1,0 +1,113 @@
+"""History: who changed what and when, comparing two versions word by word, restoring."""
+
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from app.access import Section
+from app.blueprints.context import portal
+from app.blueprints.log import bp
+from app.blueprints.log.common import Answer, open_page, viewer
+from app.gateway import NoAccess
+from app.gateway.changes import DocumentConflict
+from app.logs.layout import DocRef
+from app.rendering import render_markdown
+from app.web.i18n import select_locale
+from app.web.users import current_service, login_required
+from app.writing import advise
+
+
+def _ref(log_id: str, kind: str, doc_id: str) -> DocRef:
+    try:
+        return DocRef(kind, doc_id)
+    except ValueError:
+        raise NoAccess(log_id) from None
+
+
+@bp.get("/historikk")
+@login_required()
+def history(log_id: str) -> str:
+    """Every change to what the viewer may read, newest first."""
+    items = portal().log_history(viewer(), log_id, service=current_service())
+    page = open_page(log_id, Section.OVERVIEW, record=False)
+    return render_template("log/history.html", page=page, items=items, nav="history")
+
+
+@bp.get("/historikk/<kind>/<doc_id>")
+@login_required()
+def document_history(log_id: str, kind: str, doc_id: str) -> str:
+    """The versions of one entry, with a form to compare any two."""
+    ref = _ref(log_id, kind, doc_id)
+    items = portal().document_history(viewer(), log_id, ref, service=current_service())
+    if not items:
+        raise NoAccess(log_id)
+    page = open_page(log_id, Section.OVERVIEW, record=False)
+    old, new = request.args.get("fra"), request.args.get("til")
+    if old is None or new is None:
+        new = items[0].revision
+        old = items[1].revision if len(items) > 1 else items[0].revision
+    revisions = {item.revision for item in items}
+    if old not in revisions or new not in revisions:
+        raise NoAccess(log_id)
+    fields = portal().compare(viewer(), log_id, ref, old, new)
+    current = page.snapshot.documents.get(ref)
+    return render_template(
+        "log/document_history.html",
+        page=page,
+        nav="history",
+        ref=ref,
+        items=items,
+        old=old,
+        new=new,
+        fields=fields,
+        current=current,
+        may_restore=Section(_section(kind)) in page.writable,
+    )
+
+
+def _section(kind: str) -> str:
+    from app.gateway.sections import SECTION_OF_KIND
+
+    return SECTION_OF_KIND[kind].value
+
+
+@bp.post("/historikk/<kind>/<doc_id>/gjenopprett")
+@login_required()
+def restore(log_id: str, kind: str, doc_id: str) -> Answer:
+    """Bring an old version back as a new change; the history keeps everything."""
+    ref = _ref(log_id, kind, doc_id)
+    try:
+        portal().restore(
+            viewer(),
+            log_id,
+            ref,
+            request.form.get("version", ""),
+            expected_revision=request.form.get("revision", ""),
+            form_key=request.form.get("form_key", ""),
+            service=current_service(),
+        )
+    except DocumentConflict:
+        flash(_("Someone else changed this just now. Look at the versions again."))
+        return redirect(url_for("log.document_history", log_id=log_id, kind=kind, doc_id=doc_id))
+    flash(_("The old version is restored as a new change."), "success")
+    return redirect(url_for("log.document_history", log_id=log_id, kind=kind, doc_id=doc_id))
+
+
+@bp.post("/forhandsvis")
+@login_required()
+def preview(log_id: str) -> Response:
+    """Live preview for the editor's script: sanitised HTML and plain-language tips."""
+    open_page(log_id, Section.OVERVIEW, record=False)  # only for those who may open the log
+    from app.web.labels import advice_text
+
+    text = request.form.get("text", "")[:200_000]
+    language = "nn" if select_locale() == "nn" else "nb"
+    return jsonify(
+        html=render_markdown(text),
+        advice=[advice_text(a) for a in advise(text, language)],
+        heading=_("Tips for plain language"),
+        note=_("These are only tips: you can save as it is."),
+        preview=_("Preview"),
+    )

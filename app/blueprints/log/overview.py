@@ -1,0 +1,79 @@
+"""The overview and the read-only sections: participants, consents, meetings, access log."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.access import Section
+from app.blueprints.context import portal
+from app.blueprints.log import bp
+from app.blueprints.log.common import Answer, open_page, viewer
+from app.local_accounts import ActivationFailed
+from app.web.events import security_event
+from app.web.users import login_required
+
+USERNAME_PROBLEMS = {
+    "username": _l("A username has 3–40 letters, digits, dots, hyphens or underscores."),
+    "username_taken": _l("That username is taken. Choose another."),
+}
+
+
+@bp.get("/")
+@login_required()
+def overview(log_id: str) -> str:
+    """What happens next, what is overdue, who to contact."""
+    page = open_page(log_id, Section.OVERVIEW)
+    return render_template("log/overview.html", page=page, nav="overview")
+
+
+@bp.get("/deltakere")
+@login_required()
+def participants(log_id: str) -> str:
+    """Who takes part, for which service, and how to reach them."""
+    page = open_page(log_id, Section.PARTICIPANTS)
+    return render_template("log/participants.html", page=page, nav="participants")
+
+
+@bp.get("/samtykker")
+@login_required()
+def consents(log_id: str) -> str:
+    """The consents the log rests on."""
+    page = open_page(log_id, Section.CONSENTS)
+    return render_template("log/consents.html", page=page, nav="consents")
+
+
+@bp.get("/moter")
+@login_required()
+def meetings(log_id: str) -> str:
+    """Meetings, minutes, messages and the calendar (read-only for now)."""
+    page = open_page(log_id, Section.MEETINGS)
+    return render_template("log/meetings.html", page=page, nav="meetings")
+
+
+@bp.get("/tilgangslogg")
+@login_required()
+def access_log(log_id: str) -> str:
+    """Hvem har sett loggen: every recorded access to this log."""
+    entries = portal().access_entries(viewer(), log_id)
+    page = open_page(log_id, Section.OVERVIEW, record=False)
+    return render_template("log/access_log.html", page=page, entries=entries, nav="access_log")
+
+
+@bp.post("/barnekonto")
+@login_required()
+def enrol_child(log_id: str) -> Answer:
+    """The holder gives the child a local login and sees the activation code once."""
+    user = viewer()
+    username = request.form.get("username", "")
+    try:
+        code = portal().enrol_child(user, log_id, username)
+    except ActivationFailed as failed:
+        message = USERNAME_PROBLEMS.get(str(failed), USERNAME_PROBLEMS["username"])
+        page = render_template(
+            "errors/error.html", status=400, title=_("That could not be saved"), message=message
+        )
+        return page, 400
+    security_event("child_enrolled", user=user.principal, log=log_id)
+    return render_template("staff/child_account.html", log_id=log_id, username=username, code=code)

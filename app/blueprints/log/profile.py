@@ -1,0 +1,181 @@
+"""The subject's own sections: the presentation, own words, the initiative and the photo."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.access import Section
+from app.blueprints.context import portal
+from app.blueprints.log import bp
+from app.blueprints.log.common import Answer, open_page, require_write, run_form, viewer
+from app.blueprints.log.forms import InitiativeForm, OwnWordsForm, PresentationForm
+from app.documents.overview import Initiative, Presentation
+from app.documents.records import Attachment
+from app.gateway import LogPage, NoAccess
+from app.gateway.changes import Change, DocumentConflict
+from app.logs.ids import new_document_id
+from app.logs.layout import DocRef, attachment_path
+from app.media import PhotoRejected, clean_photo
+from app.web.users import current_service, login_required
+
+PHOTO_PROBLEMS = {
+    "empty": _l("Choose a photo to upload."),
+    "too_big": _l("The file is too large. Choose a photo under 10 MB."),
+    "not_an_image": _l("The file is not a photo. Choose a JPEG or PNG file."),
+    "unsupported_format": _l(
+        "Only JPEG and PNG photos can be used. Save it as JPEG and try again."
+    ),
+    "too_many_pixels": _l("The photo is too large. Choose a smaller photo."),
+    "damaged": _l("The photo could not be read; it may be damaged. Try another file."),
+}
+
+
+def _overview(page: LogPage) -> str:
+    return url_for("log.overview", log_id=page.log_id)
+
+
+def _presentation(page: LogPage) -> Presentation:
+    found = page.snapshot.of_kind(Presentation)
+    if not found:
+        raise NoAccess(page.log_id)
+    return found[0]
+
+
+@bp.route("/presentasjon/endre", methods=["GET", "POST"])
+@login_required()
+def edit_presentation(log_id: str) -> Answer:
+    """The holder writes «Meg som barnehagebarn / elev»: strengths, challenges and more."""
+    page = open_page(log_id, Section.PRESENTATION, record=False)
+    require_write(page, Section.PRESENTATION)
+    if not page.viewer.is_holder:
+        raise NoAccess(log_id)
+    presentation = _presentation(page)
+    return run_form(
+        page,
+        PresentationForm(),
+        target=DocRef("presentation", presentation.id),
+        make_change=lambda values: Change((presentation.revised(**values),)),
+        template="log/form.html",
+        done=_overview(page) + "#h-presentation",
+        message=_("The presentation is saved."),
+        heading=_("Change the presentation"),
+        nav_back=_overview(page),
+        history=DocRef("presentation", presentation.id),
+    )
+
+
+@bp.route("/egne-ord", methods=["GET", "POST"])
+@login_required()
+def own_words(log_id: str) -> Answer:
+    """The child or youth, and the guardians, add their own words to the presentation."""
+    page = open_page(log_id, Section.PRESENTATION, record=False)
+    require_write(page, Section.PRESENTATION)
+    fields = {"guardian": "guardian_words", "subject": "subject_words", "child": "subject_words"}
+    field = fields.get(page.viewer.relation)
+    if field is None:
+        raise NoAccess(log_id)
+    presentation = _presentation(page)
+    form = OwnWordsForm(field_name=field)
+    form.words.label.text = (
+        _("Your own words about yourself")
+        if field == "subject_words"
+        else _("Your words about the child")
+    )
+    return run_form(
+        page,
+        form,
+        target=DocRef("presentation", presentation.id),
+        make_change=lambda values: Change((presentation.revised(**values),)),
+        template="log/form.html",
+        done=_overview(page) + "#h-presentation",
+        message=_("Your words are saved."),
+        heading=_("In your own words"),
+        nav_back=_overview(page),
+    )
+
+
+@bp.route("/initiativ/endre", methods=["GET", "POST"])
+@login_required()
+def edit_initiative(log_id: str) -> Answer:
+    """Who raised the concern, when and why (the holder)."""
+    page = open_page(log_id, Section.OVERVIEW, record=False)
+    require_write(page, Section.OVERVIEW)
+    found = page.snapshot.of_kind(Initiative)
+    current = found[0] if found else None
+
+    def make(values: dict[str, Any]) -> Change:
+        if current is None:
+            return Change((Initiative(id=new_document_id(), **values),))
+        return Change((current.revised(**values),))
+
+    return run_form(
+        page,
+        InitiativeForm(today=page.today),
+        target=DocRef("initiative", current.id) if current else None,
+        make_change=make,
+        template="log/form.html",
+        done=_overview(page) + "#h-initiative",
+        message=_("The initiative is saved."),
+        heading=_("Who took the initiative, and why"),
+        nav_back=_overview(page),
+    )
+
+
+@bp.route("/bilde", methods=["GET", "POST"])
+@login_required()
+def photo_form(log_id: str) -> Answer:
+    """The holder uploads a photo; it is re-encoded so no metadata survives, then sealed."""
+    page = open_page(log_id, Section.OVERVIEW, record=False)
+    require_write(page, Section.OVERVIEW)
+    if not page.viewer.is_holder:
+        raise NoAccess(log_id)
+    if request.method == "GET":
+        return render_template("log/photo.html", page=page, error=None)
+    upload = request.files.get("photo")
+    try:
+        photo = clean_photo(upload.read() if upload else b"")
+    except PhotoRejected as rejected:
+        error = str(PHOTO_PROBLEMS.get(rejected.code, PHOTO_PROBLEMS["damaged"]))
+        return render_template("log/photo.html", page=page, error=error), 400
+    metadata = Attachment(
+        id=new_document_id(),
+        title="photo",
+        filename="photo.jpg",
+        media_type=photo.media_type,
+        size_bytes=len(photo.data),
+        sha256=hashlib.sha256(photo.data).hexdigest(),
+        uploaded_by=viewer().principal,
+        uploaded_at=datetime.now(UTC),
+    )
+    change = Change(
+        (metadata, page.overview.revised(photo=metadata.id)),
+        files={attachment_path(metadata.id): photo.data},
+    )
+    try:
+        portal().change(
+            viewer(),
+            log_id,
+            change,
+            expected_revision=request.form.get("revision", ""),
+            form_key=request.form.get("form_key", ""),
+            service=current_service(),
+        )
+    except DocumentConflict:
+        error = _("Someone else changed the overview just now. Upload the photo again.")
+        return render_template("log/photo.html", page=page, error=error), 409
+    flash(_("The photo is saved."), "success")
+    return redirect(_overview(page))
+
+
+@bp.get("/bilde/<attachment_id>")
+@login_required()
+def photo(log_id: str, attachment_id: str) -> Response:
+    """The subject's photo, for those who may read the overview."""
+    data = portal().photo(viewer(), log_id, attachment_id)
+    return Response(data, mimetype="image/jpeg")

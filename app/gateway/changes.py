@@ -1,0 +1,172 @@
+"""One pipeline for every change a user makes to a log.
+
+A view parses its form into documents and calls :meth:`Changes.change`. The
+pipeline decides the action on every section the change touches (against the
+log as it is now, not as it was when the form was drawn), checks the domain
+rules, saves one compare-and-swap commit, writes the access log and remembers
+the form's idempotency key. A new route cannot forget any of these steps.
+
+Concurrency: the form carries the revision it was drawn from. If the log moved
+since, but none of the documents this change touches did, the change is saved
+on top of the new head without asking (someone edited another goal). If one of
+them did, :class:`DocumentConflict` lets the view show both versions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from app.access import Action, Decision, Section, User, decide
+from app.access.facts import facts_from_documents
+from app.documents.base import DocumentBase
+from app.gateway.errors import NoAccess
+from app.gateway.sections import SECTION_OF_KIND
+from app.logs.codec import ref_of
+from app.logs.errors import DocumentNotFound, EditConflict, LogError, LogNotFound, RuleViolation
+from app.logs.events import Action as Event
+from app.logs.layout import DocRef
+from app.logs.rules import check_work_references
+from app.logs.snapshot import LogSnapshot
+
+_REVISION = re.compile(r"^[0-9a-f]{40}$")
+_ATTEMPTS = 5  # a busy log can move between our read and our commit; retry a few times
+_ACCESS_LOG_ACTION = {Event.DELETE: "delete", Event.RESTORE: "restore"}
+
+
+class DocumentConflict(LogError):
+    """Someone changed a document this change touches after the form was drawn."""
+
+    def __init__(self, refs: Sequence[DocRef], base: str, head: str) -> None:
+        """Keep what changed, the form's revision and the current one, for the merge view."""
+        super().__init__("a document was changed by someone else since the form was opened")
+        self.refs = tuple(refs)
+        self.base = base
+        self.head = head
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one form asks to do: save some documents and delete others, as one commit."""
+
+    documents: tuple[DocumentBase, ...] = ()
+    deletions: tuple[DocRef, ...] = ()
+    action: Action = Action.WRITE
+    event: Event = Event.SAVE
+    # Binary files (an attachment's sealed-to-be bytes) keyed by their path in the log.
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def refs(self) -> list[DocRef]:
+        """Every document the change touches."""
+        return [ref_of(d) for d in self.documents] + list(self.deletions)
+
+
+class Changes:
+    """The changing verbs of :class:`app.gateway.Portal` (mixed in)."""
+
+    def change(
+        self,
+        user: User,
+        log_id: str,
+        change: Change,
+        *,
+        expected_revision: str,
+        form_key: str = "",
+        service: str = "",
+        now: datetime | None = None,
+    ) -> str:
+        """Apply ``change`` as ``user``; returns the new revision (or what a resent form made)."""
+        now = now or datetime.now(UTC)
+        if not _REVISION.match(expected_revision or ""):
+            raise RuleViolation(
+                "stale_form", "the form does not say which version it was opened on"
+            )
+        form_keys = self.instance.form_keys  # type: ignore[attr-defined]
+        claimed = bool(form_key)
+        if claimed:
+            done = form_keys.claim(user.principal, form_key, log_id)
+            if done is not None:
+                return str(done)  # the same form again: it was saved once, do nothing
+        try:
+            revision = self._apply(user, log_id, change, expected_revision, service, now)
+        except BaseException:
+            if claimed:
+                form_keys.release(user.principal, form_key)
+            raise
+        if claimed:
+            form_keys.complete(user.principal, form_key, revision)
+        return revision
+
+    def _apply(
+        self,
+        user: User,
+        log_id: str,
+        change: Change,
+        base: str,
+        service: str,
+        now: datetime,
+    ) -> str:
+        logs = self.instance.logs  # type: ignore[attr-defined]
+        refs = change.refs
+        if not refs:
+            raise RuleViolation("nothing_to_save", "the change touches no document")
+        for _attempt in range(_ATTEMPTS):
+            snapshot = self._head_snapshot(log_id)
+            decision = self._decide_all(user, snapshot, change, refs, now)
+            after = dict(snapshot.documents)
+            for ref in change.deletions:
+                if ref not in after and base == snapshot.revision:
+                    raise DocumentNotFound(str(ref))
+                after.pop(ref, None)
+            after.update({ref_of(d): d for d in change.documents})
+            check_work_references(after, refs)
+            if base != snapshot.revision:
+                if not logs.has_revision(log_id, base):
+                    raise RuleViolation("stale_form", "the form's revision is not in this log")
+                changed = logs.changed_documents(log_id, refs, base, snapshot.revision)
+                if changed:
+                    raise DocumentConflict(changed, base, snapshot.revision)
+            try:
+                revision: str = logs.save(
+                    log_id,
+                    list(change.documents),
+                    expected_revision=snapshot.revision,
+                    actor_id=user.principal,
+                    deletions=list(change.deletions),
+                    action=change.event,
+                    extra_files=change.files or None,
+                )
+            except EditConflict:
+                continue  # the log moved between our read and our commit: look again
+            section = SECTION_OF_KIND[refs[0].kind]
+            verb = _ACCESS_LOG_ACTION.get(change.event, "write")
+            self._record(log_id, user, decision, section, verb, service, now)  # type: ignore[attr-defined]
+            return revision
+        raise EditConflict(base, None)
+
+    def _head_snapshot(self, log_id: str) -> LogSnapshot:
+        try:
+            snapshot: LogSnapshot = self.instance.logs.snapshot(log_id)  # type: ignore[attr-defined]
+        except (LogNotFound, DocumentNotFound):
+            raise NoAccess(log_id) from None
+        return snapshot
+
+    def _decide_all(
+        self, user: User, snapshot: LogSnapshot, change: Change, refs: list[DocRef], now: datetime
+    ) -> Decision:
+        """The action must be allowed on every section the change touches."""
+        facts = facts_from_documents(
+            snapshot.log_id,
+            snapshot.documents.values(),
+            self.instance.index.person_principal,  # type: ignore[attr-defined]
+        )
+        decision = None
+        for section in sorted({SECTION_OF_KIND[ref.kind] for ref in refs}):
+            decision = decide(user, facts, change.action, Section(section), now, self.youth_age)  # type: ignore[attr-defined]
+            if not decision:
+                raise NoAccess(snapshot.log_id)
+        assert decision is not None
+        return decision

@@ -1,0 +1,163 @@
+"""History verbs: who changed what and when, old versions, comparisons, restore.
+
+A reader sees the history only of sections they may read now: a commit that
+touched nothing they may see is left out, and the documents of a commit are
+filtered the same way. Restoring goes through the same change pipeline as any
+other save, so it needs WRITE on the section and lands as a new commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from app.access import Action, Section, User
+from app.access.facts import facts_from_documents
+from app.documents.base import DocumentBase
+from app.gateway.changes import Change
+from app.gateway.errors import NoAccess
+from app.gateway.sections import SECTION_OF_KIND
+from app.logs.diff import WordSegment, diff_fields
+from app.logs.errors import DocumentNotFound, LogNotFound
+from app.logs.events import Action as Event
+from app.logs.layout import DocRef
+from app.logs.snapshot import HistoryEntry
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One change as a reader may see it: when, by whom, what, and which documents."""
+
+    revision: str
+    author_id: str
+    at: datetime
+    action: str
+    documents: tuple[DocRef, ...]
+
+
+class HistoryVerbs:
+    """The history verbs of :class:`app.gateway.Portal` (mixed in)."""
+
+    def log_history(
+        self, user: User, log_id: str, service: str = "", limit: int = 500
+    ) -> list[HistoryItem]:
+        """The log's changes the user may see, newest first; recorded in the access log."""
+        readable, decision, now = self._readable(user, log_id)
+        entries = self._history(log_id, None, limit)
+        items = [item for entry in entries if (item := _visible(entry, readable)) is not None]
+        self._record(log_id, user, decision, Section.HISTORY, "read", service, now)  # type: ignore[attr-defined]
+        return items
+
+    def document_history(
+        self, user: User, log_id: str, ref: DocRef, service: str = ""
+    ) -> list[HistoryItem]:
+        """Every change of one document, newest first."""
+        readable, decision, now = self._readable(user, log_id)
+        if SECTION_OF_KIND[ref.kind] not in readable:
+            raise NoAccess(log_id)
+        entries = self._history(log_id, ref, None)
+        self._record(log_id, user, decision, Section.HISTORY, "read", service, now)  # type: ignore[attr-defined]
+        return [item for entry in entries if (item := _visible(entry, readable)) is not None]
+
+    def read_version(
+        self, user: User, log_id: str, ref: DocRef, revision: str
+    ) -> DocumentBase | None:
+        """One document at an old revision (None where it did not exist then)."""
+        readable, _decision, _now = self._readable(user, log_id)
+        if SECTION_OF_KIND[ref.kind] not in readable:
+            raise NoAccess(log_id)
+        logs = self.instance.logs  # type: ignore[attr-defined]
+        if not _is_revision(revision) or not logs.has_revision(log_id, revision):
+            raise NoAccess(log_id)
+        try:
+            document: DocumentBase = logs.read_document(log_id, ref, revision)
+        except DocumentNotFound:
+            return None
+        return document
+
+    def compare(
+        self, user: User, log_id: str, ref: DocRef, old: str, new: str
+    ) -> list[tuple[str, list[WordSegment]]]:
+        """Word-level differences of one document between two revisions, per field."""
+        before = self.read_version(user, log_id, ref, old)
+        after = self.read_version(user, log_id, ref, new)
+        return diff_fields(_fields(before), _fields(after))
+
+    def restore(
+        self,
+        user: User,
+        log_id: str,
+        ref: DocRef,
+        revision: str,
+        *,
+        expected_revision: str,
+        form_key: str = "",
+        service: str = "",
+    ) -> str:
+        """Bring an old version back as a new change (WRITE on its section)."""
+        old = self.read_version(user, log_id, ref, revision)
+        if old is None:
+            raise NoAccess(log_id)
+        return self.change(  # type: ignore[attr-defined,no-any-return]
+            user,
+            log_id,
+            Change(documents=(old,), event=Event.RESTORE),
+            expected_revision=expected_revision,
+            form_key=form_key,
+            service=service,
+        )
+
+    def _readable(self, user: User, log_id: str) -> tuple[frozenset[str], object, datetime]:
+        now = datetime.now(UTC)
+        try:
+            snapshot = self.instance.logs.read_kinds(log_id, _ACCESS_KINDS)  # type: ignore[attr-defined]
+        except (LogNotFound, DocumentNotFound):
+            raise NoAccess(log_id) from None
+        facts = facts_from_documents(
+            log_id,
+            snapshot.documents.values(),
+            self.instance.index.person_principal,  # type: ignore[attr-defined]
+        )
+        decision = self._require(user, facts, Action.READ, Section.HISTORY, now)  # type: ignore[attr-defined]
+        from app.access import decide
+
+        readable = frozenset(
+            s.value
+            for s in Section
+            if decide(user, facts, Action.READ, s, now, self.youth_age)  # type: ignore[attr-defined]
+        )
+        return readable, decision, now
+
+    def _history(self, log_id: str, ref: DocRef | None, limit: int | None) -> list[HistoryEntry]:
+        try:
+            entries: list[HistoryEntry] = self.instance.logs.history(log_id, ref, limit)  # type: ignore[attr-defined]
+        except (LogNotFound, DocumentNotFound):
+            raise NoAccess(log_id) from None
+        return entries
+
+
+_ACCESS_KINDS = frozenset({"log", "participant", "consent"})
+
+
+def _is_revision(text: str) -> bool:
+    return len(text) == 40 and all(c in "0123456789abcdef" for c in text)
+
+
+def _visible(entry: HistoryEntry, readable: frozenset[str]) -> HistoryItem | None:
+    if entry.event is None:
+        return None
+    documents = tuple(d for d in entry.event.documents if SECTION_OF_KIND[d.kind] in readable)
+    if not documents:
+        return None
+    return HistoryItem(
+        entry.revision, entry.author_id, entry.timestamp, entry.event.action.value, documents
+    )
+
+
+def _fields(document: DocumentBase | None) -> dict[str, object]:
+    if document is None:
+        return {}
+    # Ids of authors and files mean nothing to a reader; names are shown elsewhere.
+    hidden = {"schema_version", "id", "kind", "created_by", "written_by", "author", "photo"}
+    values = document.model_dump(mode="json", exclude=hidden)
+    return {name: value for name, value in values.items()}

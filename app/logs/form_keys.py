@@ -1,0 +1,92 @@
+"""Idempotency keys: a form sent twice (double-click, resubmit) changes the log once.
+
+Every form that creates or changes documents carries a random key made when
+the form was drawn. The first save records key → revision; a second submission
+with the same key gets that revision back without writing anything. Keys are
+random and scoped by the user's opaque id: nothing personal is stored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS form_keys (principal TEXT NOT NULL, key TEXT NOT NULL, "
+    "log_id TEXT NOT NULL, revision TEXT NOT NULL, at REAL NOT NULL, "
+    "PRIMARY KEY (principal, key)) WITHOUT ROWID"
+)
+KEEP_SECONDS = 7 * 24 * 3600  # longer than any session, so a stale tab is still recognised
+
+
+class FormKeys:
+    """Which form submissions were already saved, in their own SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        """Open (and create) the store at ``path``."""
+        self.path = path
+        self._local = threading.local()
+        self._db().execute(_SCHEMA)
+
+    def claim(self, principal: str, key: str, log_id: str) -> str | None:
+        """Claim a key before saving: None if it is ours now, else the revision it produced.
+
+        Two submissions racing (a double-click lands on two workers) cannot both
+        claim: the second waits for the first to finish and gets its revision.
+        """
+        with self._db() as db:
+            inserted = db.execute(
+                "INSERT OR IGNORE INTO form_keys VALUES (?, ?, ?, '', ?)",
+                (principal, key, log_id, time.time()),
+            ).rowcount
+        if inserted:
+            return None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            row = (
+                self._db()
+                .execute(
+                    "SELECT log_id, revision FROM form_keys WHERE principal = ? AND key = ?",
+                    (principal, key),
+                )
+                .fetchone()
+            )
+            if row is None:  # the first attempt failed and let go: try again ourselves
+                return self.claim(principal, key, log_id)
+            if row[0] != log_id:
+                raise KeyError("a form key is used for one log only")
+            if row[1]:
+                return str(row[1])
+            time.sleep(0.05)
+        raise TimeoutError("the first submission of this form did not finish")
+
+    def complete(self, principal: str, key: str, revision: str) -> None:
+        """Record the revision a claimed key produced; old keys are forgotten now and then."""
+        now = time.time()
+        with self._db() as db:
+            db.execute(
+                "UPDATE form_keys SET revision = ?, at = ? WHERE principal = ? AND key = ?",
+                (revision, now, principal, key),
+            )
+            if int(now) % 97 == 0:  # cheap occasional clean-up instead of a timer
+                db.execute("DELETE FROM form_keys WHERE at < ?", (now - KEEP_SECONDS,))
+
+    def release(self, principal: str, key: str) -> None:
+        """Give a claimed key back after a failed save, so the form can be sent again."""
+        with self._db() as db:
+            db.execute(
+                "DELETE FROM form_keys WHERE principal = ? AND key = ? AND revision = ''",
+                (principal, key),
+            )
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            # Losing a key in a power cut only risks a rare duplicate; no fsync per save.
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
