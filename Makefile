@@ -36,8 +36,8 @@ test: setup browser lint typecheck
 
 ## i18n: refresh the catalogues from the code (then translate the new nb/nn entries)
 i18n: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location -o build/messages.pot .
-	$(BIN)/pybabel update -i build/messages.pot -d app/translations -D messages --no-location --omit-header
+	mkdir -p build && $(BIN)/pybabel extract -F babel.cfg -k _l --no-location -o build/messages.pot .
+	$(BIN)/pybabel update -i build/messages.pot -d app/translations -D messages --omit-header --no-fuzzy-matching
 
 lint: setup
 	$(BIN)/ruff check app tests bench

@@ -224,8 +224,22 @@ def _kindergarten(logs: LogService, today: date) -> str:
         evaluate_on=today + timedelta(days=35),
         status="ongoing",
     )
+    greeting = Activity(
+        id=new_document_id(),
+        goal=goal.id,
+        title="Nora hilser på en voksen når hun kommer om morgenen",
+        responsible=hilde.id,
+        deadline=today - timedelta(days=5),
+        evaluate_on=today - timedelta(days=2),
+        status="ongoing",
+        position=1,
+        body="Hilde tar imot Nora i garderoben og hjelper henne i gang.",
+    )
     rev = logs.save(
-        snap.log_id, [goal, home, activity], expected_revision=snap.revision, actor_id=hilde.user_id
+        snap.log_id,
+        [goal, home, activity, greeting],
+        expected_revision=snap.revision,
+        actor_id=hilde.user_id,
     )
     presentation = snap.of_kind(Presentation)[0].revised(
         strengths=["Glad i å tegne", "God til å hjelpe de minste"],
@@ -238,8 +252,12 @@ def _kindergarten(logs: LogService, today: date) -> str:
         target_kind="activity",
         target=activity.id,
         author=hilde.id,
+        written_by=hilde.user_id,
         written_on=today - timedelta(days=3),
-        body="Nora tok selv initiativ til lek med Emil to ganger denne uka.",
+        worked="Nora tok selv initiativ til lek med Emil to ganger denne uka.",
+        did_not_work="Når gruppa blir større enn tre, trekker hun seg unna.",
+        why="Små grupper gir henne ro til å prøve.",
+        decision="continue",
     )
     meeting = Meeting(
         id=new_document_id(),
@@ -252,9 +270,21 @@ def _kindergarten(logs: LogService, today: date) -> str:
         attendees=[Attendee(participant=hilde.id), Attendee(name="Kari Berg", role="guardian")],
         body="Vi ble enige om lekegruppe, og at foreldrene spør om dagen hver kveld.",
     )
+    kari = logs.index.person_principal(people["kari"].fnr)
+    comment = Evaluation(
+        id=new_document_id(),
+        entry="comment",
+        target_kind="goal",
+        target=home.id,
+        author_role="guardian",
+        written_by=kari,
+        written_on=today - timedelta(days=1),
+        body="Hun forteller mest når vi går tur etter middag.",
+    )
     rev = logs.save(
         snap.log_id, [evaluation, meeting], expected_revision=rev, actor_id=hilde.user_id
     )
+    rev = logs.save(snap.log_id, [comment], expected_revision=rev, actor_id=kari)
     calendar = CalendarEntry(
         id=new_document_id(),
         title="Evalueringsmøte",

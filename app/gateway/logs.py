@@ -16,11 +16,13 @@ from app.gateway.history import HistoryVerbs
 from app.gateway.people import People, resolve_people
 from app.gateway.sections import SECTION_OF_KIND
 from app.instance import Instance
+from app.logs.deadlines import overdue_count
 from app.logs.errors import DocumentNotFound, LogNotFound, RuleViolation
 from app.logs.rules import age_on
 from app.logs.service import ACCESS_KINDS
 from app.logs.snapshot import LogSnapshot
 
+_SUMMARY_KINDS = ACCESS_KINDS | {"activity", "evaluation"}
 OSLO = ZoneInfo("Europe/Oslo")  # "today" for deadlines is the municipality's day
 
 
@@ -33,6 +35,7 @@ class LogSummary:
     status: str
     relation: str
     unit_id: str
+    overdue: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,11 +111,15 @@ class Portal(Changes, HistoryVerbs):
             if row.log_id in found:
                 continue
             try:
-                facts, overview = self._facts(row.log_id)
+                snapshot = self.instance.logs.read_kinds(row.log_id, _SUMMARY_KINDS)
             except (LogNotFound, DocumentNotFound):
                 continue
+            facts = facts_from_documents(
+                row.log_id, snapshot.documents.values(), self.instance.index.person_principal
+            )
             decision = decide(user, facts, Action.READ, Section.OVERVIEW, now, self.youth_age)
             if decision:
+                overview = snapshot.overview
                 subject = overview.subject
                 found[row.log_id] = LogSummary(
                     row.log_id,
@@ -120,8 +127,23 @@ class Portal(Changes, HistoryVerbs):
                     overview.status.value,
                     row.relation,
                     overview.unit_id,
+                    self._overdue_for(user, facts, snapshot, now),
                 )
         return sorted(found.values(), key=lambda s: (s.status != "active", s.subject_name))
+
+    def _overdue_for(
+        self, user: User, facts: LogFacts, snapshot: LogSnapshot, now: datetime
+    ) -> int:
+        """Overdue items the user answers for: all of them for the holder, else their own."""
+        if user.kind != UserKind.STAFF or snapshot.overview.status.value != "active":
+            return 0
+        if not decide(user, facts, Action.READ, Section.WORK, now, self.youth_age):
+            return 0
+        mine = {p.participant_id for p in facts.participants if p.user_id == user.principal}
+        if not mine:
+            return 0
+        scope = set() if facts.holder in mine else mine
+        return overdue_count(snapshot.documents.values(), now.astimezone(OSLO).date(), scope)
 
     def open_log(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -73,7 +73,7 @@ _FINEST = len(_LEVELS) - 1
 _DIRECT_CHARS = 4000
 # Above this many candidate pairs the matcher would take seconds (a text of one repeated word,
 # say); such a block is shown as removed-then-added instead of being matched.
-_MAX_WORK = 1_000_000
+MAX_MATCH_WORK = 1_000_000
 
 
 def diff_words(old_text: str, new_text: str) -> list[WordSegment]:
@@ -110,7 +110,7 @@ def _diff_level(old: str, new: str, level: int, out: list[tuple[_Op, list[str]]]
         tail += 1
     _emit(out, "same", "".join(a[:head]))
     a_mid, b_mid = a[head : len(a) - tail], b[head : len(b) - tail]
-    if _work(a_mid, b_mid) > _MAX_WORK:
+    if match_work(a_mid, b_mid) > MAX_MATCH_WORK:
         _emit(out, "removed", "".join(a_mid))
         _emit(out, "added", "".join(b_mid))
         _emit(out, "same", "".join(a[len(a) - tail :]))
@@ -128,8 +128,8 @@ def _diff_level(old: str, new: str, level: int, out: list[tuple[_Op, list[str]]]
     _emit(out, "same", "".join(a[len(a) - tail :]))
 
 
-def _work(a: list[str], b: list[str]) -> int:
-    # What one longest-match search costs: every pair of equal units across the two sides.
+def match_work(a: Sequence[str], b: Sequence[str]) -> int:
+    """How many pairs of equal items one longest-match search over ``a`` and ``b`` visits."""
     counts = Counter(a)
     return sum(counts[unit] * n for unit, n in Counter(b).items())
 

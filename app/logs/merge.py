@@ -1,30 +1,23 @@
-"""Three-way merge of one document's fields when two people edited it at once.
-
-The base is the document as the user's form was drawn, "mine" what they sent,
-"theirs" what someone else saved meanwhile. Free text merges line by line
-(merge3); where both changed the same lines, the proposal holds both versions
-between plain markers so nothing is lost and the user chooses. Other fields
-take the side that changed; if both changed a field differently, the user's
-value is proposed and the field is marked as a conflict.
-"""
+"""Three-way merge of one document's fields, so concurrent edits are proposed, not lost."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import difflib
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import merge3
 
-from app.logs.diff import as_text
+from app.logs.diff import MAX_MATCH_WORK, as_text, match_work
 
-MINE_MARK = "<<<<<<< Din versjon"
-SPLIT_MARK = "======="
-THEIRS_MARK = ">>>>>>> Den andre versjonen"
+START_MARKER = "<<<<<<< Din versjon"
+MID_MARKER = "======="
+END_MARKER = ">>>>>>> Den andre versjonen"
 
 
 @dataclass(frozen=True, slots=True)
 class FieldMerge:
-    """One field in the three versions, and the proposed value."""
+    """One field as opened, as submitted, as saved meanwhile, and the proposed value."""
 
     name: str
     base: str
@@ -36,49 +29,52 @@ class FieldMerge:
 
 @dataclass(frozen=True, slots=True)
 class MergeResult:
-    """The fields that differ between any of the three versions."""
+    """The fields that differ between base, mine and theirs, each with its proposal."""
 
     fields: tuple[FieldMerge, ...]
 
     @property
     def clean(self) -> bool:
-        """True when every field could be merged without the user choosing."""
+        """Whether every field merged without a conflict."""
         return not any(field.conflict for field in self.fields)
 
 
-def _lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n")
-    if text and not text.endswith("\n"):
-        text += "\n"  # a missing final newline is not a change worth a conflict
-    return text.splitlines(keepends=True)
+class _LineMatcher:
+    """difflib's matcher in the shape merge3 expects, with autojunk off unless too costly."""
+
+    # autojunk stops lines that are common in a long text (blank lines, "---") from anchoring
+    # matches, which can widen conflicts; it is only worth its speed where matching every
+    # line would take seconds, as in a text of one line repeated.
+    def __init__(
+        self,
+        isjunk: Callable[[str], bool] | None = None,
+        a: Sequence[str] = (),
+        b: Sequence[str] = (),
+        autojunk: bool = False,
+    ) -> None:
+        costly = match_work(a, b) > MAX_MATCH_WORK
+        self._matcher = difflib.SequenceMatcher(isjunk, a, b, autojunk=costly)
+
+    def get_matching_blocks(self) -> list[tuple[int, int, int]]:
+        """Matching runs as (index in a, index in b, length), ending with a zero-length one."""
+        return [(m.a, m.b, m.size) for m in self._matcher.get_matching_blocks()]
 
 
 def merge_text(base: str, mine: str, theirs: str) -> tuple[str, bool]:
-    """Line-based three-way merge; returns the proposal and whether it has a conflict."""
-    base, mine, theirs = (t.replace("\r\n", "\n") for t in (base, mine, theirs))
+    """Line-based three-way merge; returns (proposal, conflict) with conflict markers if any."""
+    base, mine, theirs = (_normalise(text) for text in (base, mine, theirs))
     if mine == theirs or theirs == base:
         return mine, False
     if mine == base:
         return theirs, False
-    merger = merge3.Merge3(_lines(base), _lines(mine), _lines(theirs))
-    out: list[str] = []
-    conflict = False
-    for region in merger.merge_regions():
-        kind = region[0]
-        if kind == "unchanged":
-            out += merger.base[region[1] : region[2]]
-        elif kind in ("a", "same"):
-            out += merger.a[region[1] : region[2]]
-        elif kind == "b":
-            out += merger.b[region[1] : region[2]]
-        else:  # conflict: both versions, mine first
-            conflict = True
-            out += [MINE_MARK + "\n", *merger.a[region[3] : region[4]], SPLIT_MARK + "\n"]
-            out += [*merger.b[region[5] : region[6]], THEIRS_MARK + "\n"]
-    merged = "".join(out)
-    if not (mine.endswith("\n") or theirs.endswith("\n")):
-        merged = merged.removesuffix("\n")
-    return merged, conflict
+    (base_lines, base_nl), (mine_lines, mine_nl), (theirs_lines, theirs_nl) = (
+        _split(text) for text in (base, mine, theirs)
+    )
+    # The final newline is merged as a flag of its own, so adding or dropping it on one side
+    # never conflicts with line edits on the other.
+    final_nl = mine_nl if mine_nl != base_nl else theirs_nl
+    lines, conflict = _merge_lines(base_lines, mine_lines, theirs_lines)
+    return "\n".join(lines) + ("\n" if final_nl else ""), conflict
 
 
 def merge_fields(
@@ -87,11 +83,11 @@ def merge_fields(
     theirs: Mapping[str, object],
     text_fields: Collection[str] = ("body",),
 ) -> MergeResult:
-    """Merge field by field; see the module docstring."""
-    names = list(mine) + [n for n in (*theirs, *base) if n not in mine]
+    """Merge field by field: text fields line by line, other fields as whole values."""
+    names = dict.fromkeys([*mine, *theirs, *base])
     fields = []
-    for name in dict.fromkeys(names):
-        b, m, t = (as_text(values.get(name)) for values in (base, mine, theirs))
+    for name in names:
+        b, m, t = as_text(base.get(name)), as_text(mine.get(name)), as_text(theirs.get(name))
         if b == m == t:
             continue
         if name in text_fields:
@@ -101,6 +97,41 @@ def merge_fields(
         elif m == b:
             proposal, conflict = t, False
         else:
+            # Both changed a single value differently: keep what the user typed and let
+            # them choose, with theirs shown beside it.
             proposal, conflict = m, True
         fields.append(FieldMerge(name, b, m, t, proposal, conflict))
     return MergeResult(tuple(fields))
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
+def _split(text: str) -> tuple[list[str], bool]:
+    # Lines without their "\n" plus whether the text ended with one. Only "\n" splits, not
+    # str.splitlines' extra separators (\x0b, \x1c, \u2028 …), which are ordinary characters
+    # inside a line here.
+    ends = text.endswith("\n")
+    body = text[:-1] if ends else text
+    return (body.split("\n") if body else []), ends
+
+
+def _merge_lines(base: list[str], mine: list[str], theirs: list[str]) -> tuple[list[str], bool]:
+    merger = merge3.Merge3(base, mine, theirs, sequence_matcher=_LineMatcher)
+    result: list[str] = []
+    conflict = False
+    # Reprocessing splits each conflict at lines both sides agree on, so only the truly
+    # disputed lines are shown twice.
+    for region in merger.reprocess_merge_regions(merger.merge_regions()):
+        if len(region) == 7:
+            _, _, _, ia, amatch, ib, bmatch = region
+            result += [START_MARKER, *mine[ia:amatch], MID_MARKER, *theirs[ib:bmatch], END_MARKER]
+            conflict = True
+        elif region[0] == "unchanged":
+            result += base[region[1] : region[2]]
+        elif region[0] == "b":
+            result += theirs[region[1] : region[2]]
+        else:
+            result += mine[region[1] : region[2]]
+    return result, conflict

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.routing import Rule
 
 from app import create_app
 from app.config import load_settings
@@ -89,3 +90,23 @@ def demo_log_ids(app: Flask) -> dict[str, str]:
 def now() -> datetime:
     """The current time, timezone-aware."""
     return datetime.now(UTC)
+
+
+def route_path(app: Flask, rule: Rule, log_id: str) -> str:
+    """A URL for ``rule`` in a log, with real document ids where the log has them."""
+    snapshot = app.extensions["stafettlogg"].logs.snapshot(log_id)
+    fallback = "aaaaaaaaaaaaaaaa"
+
+    def first(kind: str) -> str:
+        return next((ref.id for ref in sorted(snapshot.documents) if ref.kind == kind), fallback)
+
+    values = {
+        "log_id": log_id,
+        "goal_id": first("goal"),
+        "activity_id": first("activity"),
+        "kind": "goal",
+        "doc_id": first("goal"),
+        "target_id": first("goal"),
+        "attachment_id": snapshot.overview.photo or fallback,
+    }
+    return str(rule.build({name: values[name] for name in rule.arguments})[1])

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.documents.base import DocumentBase
@@ -61,8 +62,8 @@ def _text(label: Any, limit: int = TEXT_MAX, required: bool = False) -> TextArea
     return TextAreaField(label, validators=[*validators, _at_most(limit), _no_conflict_markers])
 
 
-def _choices(table: dict[str, Any]) -> list[tuple[str, Any]]:
-    return list(table.items())
+def _choices(table: dict[str, Any]) -> list[SelectChoice]:
+    return [SelectChoice(key, label) for key, label in table.items()]
 
 
 class DocumentForm(FlaskForm):  # type: ignore[misc]
@@ -145,7 +146,7 @@ class ActivityForm(DocumentForm):
     body = _text(_l("Description"))
 
     def __init__(
-        self, *args: Any, responsible: list[tuple[str, str]], new: bool, today: date, **kw: Any
+        self, *args: Any, responsible: list[SelectChoice], new: bool, today: date, **kw: Any
     ) -> None:
         """Offer the log's active participants and the guardians as responsible."""
         super().__init__(*args, **kw)

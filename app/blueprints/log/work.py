@@ -8,6 +8,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from app.access import Action, Section, UserKind
 from app.blueprints.context import portal
@@ -126,12 +127,12 @@ def edit_goal(log_id: str, goal_id: str) -> Answer:
     )
 
 
-def _responsible_choices(page: LogPage) -> list[tuple[str, str]]:
+def _responsible_choices(page: LogPage) -> list[SelectChoice]:
     choices = [
-        (p.id, page.people.participant(p.id).name)  # type: ignore[union-attr]
+        SelectChoice(p.id, page.people.participant(p.id).name)  # type: ignore[union-attr]
         for p in page.snapshot.of_kind_active_participants()
     ]
-    return [*choices, (GUARDIANS, _("The guardians"))]
+    return [*choices, SelectChoice(GUARDIANS, _("The guardians"))]
 
 
 @bp.route("/mal/<goal_id>/tiltak/nytt", methods=["GET", "POST"])
