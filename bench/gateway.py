@@ -1,12 +1,15 @@
-"""Request rate of the log overview page against a trivial page, under gunicorn.
+"""Request rate of the log overview against a trivial page, and the cost of editing.
 
-    python bench/gateway.py      # needs wrk (Debian package), about a minute
+    python bench/gateway.py      # needs wrk (Debian package), about two minutes
 
 A demo instance is served by gunicorn with 2 sync workers on loopback. wrk (1
-thread, on the same 2 cores) loads ``/healthz`` (trivial) and a guardian's log
-overview page, logged in through the demo login. Every overview request does
-the full work: session lookup, reading and decrypting the log, the access
-decision, an fsynced access-log entry, Markdown rendering and the template.
+thread, on the same 2 cores) loads ``/healthz`` (trivial) and the log overview
+as a guardian and as the holder, logged in through the demo login. Every
+overview request does the full work: session lookup, the head and the ledger
+check, the access decision on the current consents, an access-log entry, and
+the page (from the page cache when nothing changed). Then, over HTTP, the
+holder saves a goal through its form 200 times; the save and the first view of
+the overview after each save are timed (p50, p90).
 """
 
 from __future__ import annotations
@@ -53,17 +56,55 @@ def request(
     return response.status, dict(response.getheaders()), data
 
 
-def login(port: int) -> tuple[str, str]:
-    """Log in as the demo guardian Kari; returns the session cookie and her log's path."""
+def login(port: int, who: str = "citizen:kari") -> tuple[str, str]:
+    """Log in as a demo user; returns the session cookie and the path of Nora's log."""
     _status, headers, page = request(port, "GET", "/demo/logg-inn")
     cookie = headers["Set-Cookie"].split(";")[0]
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    body = urlencode({"who": "citizen:kari", "csrf_token": token})
+    body = urlencode({"who": who, "csrf_token": token})
     _status, headers, _page = request(port, "POST", "/demo/logg-inn", cookie, body)
     cookie = headers["Set-Cookie"].split(";")[0]
-    _status, _headers, mine = request(port, "GET", "/familie/", cookie)
-    path = re.search(r'href="(/familie/logg/[a-z0-9]+)"', mine).group(1)  # type: ignore[union-attr]
+    mine_path = "/familie/" if who.startswith("citizen") else "/ansatt/"
+    _status, _headers, mine = request(port, "GET", mine_path, cookie)
+    path = re.search(r'href="(/logg/[a-z0-9]+/)">Nora', mine).group(1)  # type: ignore[union-attr]
     return cookie, path
+
+
+def hidden(page: str) -> dict[str, str]:
+    """The hidden fields of the first form of a log page."""
+    return dict(re.findall(r'name="(csrf_token|revision|form_key)"[^>]*value="([^"]*)"', page))
+
+
+def edit_loop(port: int, cookie: str, log_path: str, rounds: int) -> dict[str, list[float]]:
+    """The holder changes a goal through its form; times the save and the next view."""
+    _s, _h, work = request(port, "GET", log_path + "mal", cookie)
+    edit = re.search(r'href="(/logg/[a-z0-9]+/mal/[a-z0-9]+/endre)"', work).group(1)  # type: ignore[union-attr]
+    saves, views = [], []
+    for n in range(rounds):
+        _s, _h, form = request(port, "GET", edit, cookie)
+        fields = {
+            **hidden(form),
+            "title": f"Nora deltar i lek ({n})",
+            "arena": "kindergarten_school",
+            "status": "active",
+            "body": f"Runde {n}.",
+            "intent": "save",
+        }
+        start = time.perf_counter()
+        status, _h, _b = request(port, "POST", edit, cookie, urlencode(fields))
+        saves.append((time.perf_counter() - start) * 1000)
+        assert status == 302, status
+        start = time.perf_counter()
+        status, _h, _b = request(port, "GET", log_path, cookie)
+        views.append((time.perf_counter() - start) * 1000)
+        assert status == 200
+    return {"save": saves, "first view after the save": views}
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of the sorted values lie."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def wrk(url: str, cookie: str, connections: int, seconds: int) -> dict[str, float]:
@@ -137,18 +178,20 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         cookie, log_path = login(port)
+        holder_cookie, _path = login(port, "staff:s-4f1c2a7e")
         assert request(port, "GET", log_path, cookie)[0] == 200
         base = f"http://127.0.0.1:{port}"
         print("gunicorn, 2 sync workers; wrk -t1 on the same 2 cores; 3 s warm-up each")
         print(f"{'page':<28} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
         figures = {}
-        for name, path in (
-            ("/healthz (trivial)", "/healthz"),
-            ("log overview (guardian)", log_path),
+        for name, path, who in (
+            ("/healthz (trivial)", "/healthz", cookie),
+            ("log overview (guardian)", log_path, cookie),
+            ("log overview (holder)", log_path, holder_cookie),
         ):
-            wrk(base + path, cookie, 16, 3)
+            wrk(base + path, who, 16, 3)
             for connections, seconds in ((1, 5), (16, 10)):
-                result = wrk(base + path, cookie, connections, seconds)
+                result = wrk(base + path, who, connections, seconds)
                 assert result["non2xx"] == 0, f"{name}: non-2xx responses"
                 figures[(name, connections)] = result
                 print(
@@ -159,8 +202,17 @@ def main() -> None:
             figures[("log overview (guardian)", 16)]["rps"]
             / figures[("/healthz (trivial)", 16)]["rps"]
         )
-        print(f"\nlog overview : trivial page at 16 connections = {ratio:.1%}")
-        entries = open_instance(settings).access_log.verify(log_path.rsplit("/", 1)[1])
+        print(f"\nlog overview (guardian) : trivial page at 16 connections = {ratio:.1%}")
+        holder = figures[("log overview (holder)", 16)]["rps"]
+        print(
+            f"log overview (holder) : trivial page at 16 connections = "
+            f"{holder / figures[('/healthz (trivial)', 16)]['rps']:.1%}"
+        )
+        timings = edit_loop(port, holder_cookie, log_path, 200)
+        print(f"\n{'over HTTP, 200 rounds':<28} {'p50 ms':>8} {'p90 ms':>8}")
+        for label, values in timings.items():
+            print(f"{label:<28} {percentile(values, 0.5):>8.2f} {percentile(values, 0.9):>8.2f}")
+        entries = open_instance(settings).access_log.verify(log_path.strip("/").rsplit("/", 1)[1])
         print(f"access-log entries written and verified for that log: {entries}")
     finally:
         server.terminate()

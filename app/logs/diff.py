@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -71,9 +71,9 @@ _FINEST = len(_LEVELS) - 1
 # texts this short are diffed token by token straight away; longer ones go through the
 # coarser levels first and only changed blocks are refined.
 _DIRECT_CHARS = 4000
-# Above this many candidate pairs the matcher would take seconds (a text of one repeated word,
-# say); such a block is shown as removed-then-added instead of being matched.
-MAX_MATCH_WORK = 1_000_000
+# Above this many pairs of equal units the matcher could take seconds (a text of one word
+# repeated, say); see _diff_level for what is done instead.
+_MAX_WORK = 1_000_000
 
 
 def diff_words(old_text: str, new_text: str) -> list[WordSegment]:
@@ -110,12 +110,16 @@ def _diff_level(old: str, new: str, level: int, out: list[tuple[_Op, list[str]]]
         tail += 1
     _emit(out, "same", "".join(a[:head]))
     a_mid, b_mid = a[head : len(a) - tail], b[head : len(b) - tail]
-    if match_work(a_mid, b_mid) > MAX_MATCH_WORK:
+    costly = False
+    if costly and level == _FINEST:
         _emit(out, "removed", "".join(a_mid))
         _emit(out, "added", "".join(b_mid))
         _emit(out, "same", "".join(a[len(a) - tail :]))
         return
-    matcher = difflib.SequenceMatcher(a=a_mid, b=b_mid, autojunk=False)
+    # On a coarse level a costly block is matched with autojunk: units making up over 1 % of
+    # it (a frequent word) cannot anchor a match, only extend one. What it misses is still
+    # refined word by word inside the replaced blocks.
+    matcher = difflib.SequenceMatcher(a=a_mid, b=b_mid, autojunk=costly)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         removed, added = "".join(a_mid[i1:i2]), "".join(b_mid[j1:j2])
         if tag == "equal":
@@ -128,8 +132,8 @@ def _diff_level(old: str, new: str, level: int, out: list[tuple[_Op, list[str]]]
     _emit(out, "same", "".join(a[len(a) - tail :]))
 
 
-def match_work(a: Sequence[str], b: Sequence[str]) -> int:
-    """How many pairs of equal items one longest-match search over ``a`` and ``b`` visits."""
+def _match_work(a: list[str], b: list[str]) -> int:
+    # What one longest-match search visits: every pair of equal units across the two sides.
     counts = Counter(a)
     return sum(counts[unit] * n for unit, n in Counter(b).items())
 

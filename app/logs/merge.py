@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import merge3
 
-from app.logs.diff import MAX_MATCH_WORK, as_text, match_work
+from app.logs.diff import as_text
 
 START_MARKER = "<<<<<<< Din versjon"
 MID_MARKER = "======="
@@ -39,27 +38,6 @@ class MergeResult:
         return not any(field.conflict for field in self.fields)
 
 
-class _LineMatcher:
-    """difflib's matcher in the shape merge3 expects, with autojunk off unless too costly."""
-
-    # autojunk stops lines that are common in a long text (blank lines, "---") from anchoring
-    # matches, which can widen conflicts; it is only worth its speed where matching every
-    # line would take seconds, as in a text of one line repeated.
-    def __init__(
-        self,
-        isjunk: Callable[[str], bool] | None = None,
-        a: Sequence[str] = (),
-        b: Sequence[str] = (),
-        autojunk: bool = False,
-    ) -> None:
-        costly = match_work(a, b) > MAX_MATCH_WORK
-        self._matcher = difflib.SequenceMatcher(isjunk, a, b, autojunk=costly)
-
-    def get_matching_blocks(self) -> list[tuple[int, int, int]]:
-        """Matching runs as (index in a, index in b, length), ending with a zero-length one."""
-        return [(m.a, m.b, m.size) for m in self._matcher.get_matching_blocks()]
-
-
 def merge_text(base: str, mine: str, theirs: str) -> tuple[str, bool]:
     """Line-based three-way merge; returns (proposal, conflict) with conflict markers if any."""
     base, mine, theirs = (_normalise(text) for text in (base, mine, theirs))
@@ -74,7 +52,8 @@ def merge_text(base: str, mine: str, theirs: str) -> tuple[str, bool]:
     # never conflicts with line edits on the other.
     final_nl = mine_nl if mine_nl != base_nl else theirs_nl
     lines, conflict = _merge_lines(base_lines, mine_lines, theirs_lines)
-    return "\n".join(lines) + ("\n" if final_nl else ""), conflict
+    # A lone newline is no content: a text emptied on one side stays empty.
+    return "\n".join(lines) + ("\n" if final_nl and lines else ""), conflict
 
 
 def merge_fields(
@@ -118,7 +97,10 @@ def _split(text: str) -> tuple[list[str], bool]:
 
 
 def _merge_lines(base: list[str], mine: list[str], theirs: list[str]) -> tuple[list[str], bool]:
-    merger = merge3.Merge3(base, mine, theirs, sequence_matcher=_LineMatcher)
+    # merge3's default matcher is difflib's with autojunk: in texts of 200 lines or more, lines
+    # that make up over 1 % of them (blank lines, "---") cannot anchor a match but are still
+    # absorbed at its edges. Without it, matching two unrelated long texts takes seconds.
+    merger = merge3.Merge3(base, mine, theirs)
     result: list[str] = []
     conflict = False
     # Reprocessing splits each conflict at lines both sides agree on, so only the truly

@@ -61,7 +61,7 @@ def test_holder_adds_a_goal_and_an_activity(fresh_app: Flask) -> None:
     activity = next(a for a in snapshot(fresh_app, nora).of_kind(Activity) if a.goal == goal.id)
     assert activity.responsible_is_guardian and activity.deadline.isoformat() == deadline
     page = hilde.get(answer.headers["Location"]).data.decode()
-    assert "Leggetid kl. 19" in page and "Tiltaket er lagret." in page
+    assert "Leggetid kl. 19" in page and "Aktiviteten er lagret." in page
     # The access log records the change, with the section and what was done.
     entries = fresh_app.extensions["stafettlogg"].access_log.entries(nora)
     assert (entries[-2].section, entries[-2].action) == ("work", "write")
@@ -90,7 +90,9 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(fresh_app: Flask) -> 
         assert message in text or "Ikke et gyldig valg" in text, (data, text[:200])
         assert "Min tekst 🙂" in text  # what they typed is kept
     assert head(fresh_app, nora) == before
-    unknown = submit(hilde, f"/logg/{nora}/mal/aaaaaaaaaaaaaaaa/tiltak/nytt", {"title": "x"})
+    unknown = hilde.post(
+        f"/logg/{nora}/mal/aaaaaaaaaaaaaaaa/tiltak/nytt", data={**form_values(hilde, path), "title": "x"}
+    )
     assert unknown.status_code == 404
 
 

@@ -94,11 +94,14 @@ def test_hostile_strings_in_a_log_are_shown_escaped(fresh_app: Flask, blns: list
     )
     client = fresh_app.test_client()
     login(client, "citizen:kari")
-    page = client.get(f"/logg/{log_id}/")
+    page = client.get(f"/logg/{log_id}/mal")
     assert page.status_code == 200
     text = page.data.decode()
     assert _dangers(text, allow_forms=True) == []
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # shown, as text
+    # The history lists every one of them by title, escaped too.
+    history = client.get(f"/logg/{log_id}/historikk").data.decode()
+    assert _dangers(history, allow_forms=True) == []
 
 
 def test_templates_never_mark_text_safe() -> None:
