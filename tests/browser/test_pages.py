@@ -36,7 +36,10 @@ def test_guardian_journey(page: Page, server: str) -> None:
     links.first.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Stafettlogg for Nora Berg")
-    expect(page.get_by_role("heading", name="Mål og aktiviteter")).to_be_visible()
+    expect(page.get_by_role("heading", name="Hva skjer videre")).to_be_visible()
+    _accessible(page)
+    page.get_by_role("link", name="Mål og aktiviteter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mål og aktiviteter")
     _accessible(page)
     page.get_by_role("link", name="Hvem har sett loggen").click()
     expect(page.get_by_role("heading", name="Hvem har sett loggen")).to_be_visible()
@@ -71,6 +74,7 @@ def test_staff_and_coordinator_pages(page: Page, server: str) -> None:
     expect(page.get_by_role("heading", name="Mine logger")).to_be_visible()
     _accessible(page)
     page.get_by_role("link", name="Nora Berg").click()
+    page.get_by_role("link", name="Deltakere").click()
     expect(page.get_by_role("heading", name="Deltakere")).to_be_visible()
     _accessible(page)
 

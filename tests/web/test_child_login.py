@@ -24,9 +24,7 @@ def test_child_journey(fresh_app: Flask) -> None:
     login(holder, "staff:ingrid")  # PPT holds Jonas's baton after the handover
     log_page = holder.get(f"/logg/{jonas}/").data.decode()
     assert "Gi barnet egen innlogging" in log_page
-    shown = _post(
-        holder, f"/logg/{jonas}/barnekonto", {"username": "jonas.n"}, f"/logg/{jonas}/"
-    )
+    shown = _post(holder, f"/logg/{jonas}/barnekonto", {"username": "jonas.n"}, f"/logg/{jonas}/")
     code = re.search(r"<code>([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})</code>", shown.data.decode())
     assert shown.status_code == 200 and code
 

@@ -16,7 +16,11 @@ NOT_LOG_ROUTES = {"static"}
 
 
 def _post_rules(app: Flask) -> list:  # type: ignore[type-arg]
-    return [r for r in app.url_map.iter_rules() if "POST" in (r.methods or ()) and r.endpoint not in NOT_LOG_ROUTES]
+    return [
+        r
+        for r in app.url_map.iter_rules()
+        if "POST" in (r.methods or ()) and r.endpoint not in NOT_LOG_ROUTES
+    ]
 
 
 def _heads(app: Flask) -> dict[str, str]:
@@ -77,11 +81,34 @@ def test_a_closed_log_is_read_only_even_for_its_holder(app: Flask) -> None:
         if "log_id" in rule.arguments and rule.endpoint != "log.preview":
             answer = client.post(
                 route_path(app, rule, liam),
-                data={"csrf_token": token, "revision": before[liam], "title": "x", "body": "x",
-                      "arena": "home_leisure", "status": "active", "direction": "up"},
+                data={
+                    "csrf_token": token,
+                    "revision": before[liam],
+                    "title": "x",
+                    "body": "x",
+                    "arena": "home_leisure",
+                    "status": "active",
+                    "direction": "up",
+                },
             )
             assert answer.status_code == 404, rule.rule
-        if "log_id" in rule.arguments and "GET" in (rule.methods or ()) and rule.endpoint.startswith("log.") and rule.endpoint not in ("log.overview", "log.work", "log.participants", "log.consents", "log.meetings", "log.history", "log.access_log", "log.document_history", "log.photo"):
+        if (
+            "log_id" in rule.arguments
+            and "GET" in (rule.methods or ())
+            and rule.endpoint.startswith("log.")
+            and rule.endpoint
+            not in (
+                "log.overview",
+                "log.work",
+                "log.participants",
+                "log.consents",
+                "log.meetings",
+                "log.history",
+                "log.access_log",
+                "log.document_history",
+                "log.photo",
+            )
+        ):
             assert client.get(route_path(app, rule, liam)).status_code == 404, rule.rule
     assert _heads(app) == before
 
@@ -93,7 +120,12 @@ def test_guardians_cannot_use_the_holders_forms(app: Flask) -> None:
     token = csrf_token(client)
     before = _heads(app)
     for path in ("presentasjon/endre", "initiativ/endre", "bilde", "barnekonto"):
-        assert client.post(f"/logg/{nora}/{path}", data={"csrf_token": token, "revision": before[nora]}).status_code == 404
+        assert (
+            client.post(
+                f"/logg/{nora}/{path}", data={"csrf_token": token, "revision": before[nora]}
+            ).status_code
+            == 404
+        )
         if path != "barnekonto":
             assert client.get(f"/logg/{nora}/{path}").status_code == 404
     assert _heads(app) == before

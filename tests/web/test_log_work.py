@@ -46,16 +46,28 @@ def test_holder_adds_a_goal_and_an_activity(fresh_app: Flask) -> None:
     answer = submit(
         hilde,
         f"/logg/{nora}/mal/nytt?arena=home_leisure",
-        {"title": "Nora sover hele natta", "arena": "home_leisure", "status": "active", "body": "Fast leggetid."},
+        {
+            "title": "Nora sover hele natta",
+            "arena": "home_leisure",
+            "status": "active",
+            "body": "Fast leggetid.",
+        },
     )
     assert answer.status_code == 302 and answer.headers["Location"].startswith(f"/logg/{nora}/mal")
-    goal = next(g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.title == "Nora sover hele natta")
+    goal = next(
+        g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.title == "Nora sover hele natta"
+    )
     assert goal.created_by == "s-4f1c2a7e" and goal.body == "Fast leggetid."
     deadline = (date.today() + timedelta(days=10)).isoformat()
     answer = submit(
         hilde,
         f"/logg/{nora}/mal/{goal.id}/tiltak/nytt",
-        {"title": "Leggetid kl. 19", "responsible": "guardians", "deadline": deadline, "status": "planned"},
+        {
+            "title": "Leggetid kl. 19",
+            "responsible": "guardians",
+            "deadline": deadline,
+            "status": "planned",
+        },
     )
     assert answer.status_code == 302
     activity = next(a for a in snapshot(fresh_app, nora).of_kind(Activity) if a.goal == goal.id)
@@ -80,7 +92,10 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(fresh_app: Flask) -> 
         ({"title": "Ok", "deadline": "31.02.2030"}, "Skriv datoen som dag.måned.år"),
         ({"title": "Ok", "deadline": ""}, "Skriv fristen."),
         ({"title": "", "deadline": "2030-01-01"}, "Fyll ut dette feltet."),
-        ({"title": "Ok", "deadline": "2030-01-01", "responsible": "aaaaaaaaaaaa"}, "Not a valid choice"),
+        (
+            {"title": "Ok", "deadline": "2030-01-01", "responsible": "aaaaaaaaaaaa"},
+            "Not a valid choice",
+        ),
     ]
     for data, message in cases:
         values = {"responsible": "guardians", "status": "planned", "body": "Min tekst 🙂", **data}
@@ -91,7 +106,8 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(fresh_app: Flask) -> 
         assert "Min tekst 🙂" in text  # what they typed is kept
     assert head(fresh_app, nora) == before
     unknown = hilde.post(
-        f"/logg/{nora}/mal/aaaaaaaaaaaaaaaa/tiltak/nytt", data={**form_values(hilde, path), "title": "x"}
+        f"/logg/{nora}/mal/aaaaaaaaaaaaaaaa/tiltak/nytt",
+        data={**form_values(hilde, path), "title": "x"},
     )
     assert unknown.status_code == 404
 
@@ -101,7 +117,12 @@ def test_a_resent_form_creates_one_goal(fresh_app: Flask) -> None:
     hilde = fresh_app.test_client()
     login(hilde, "staff:hilde")
     path = f"/logg/{nora}/mal/nytt"
-    values = {**form_values(hilde, path), "title": "Én gang", "arena": "home_leisure", "status": "active"}
+    values = {
+        **form_values(hilde, path),
+        "title": "Én gang",
+        "arena": "home_leisure",
+        "status": "active",
+    }
     first = hilde.post(path, data=values)
     second = hilde.post(path, data=values)
     assert first.status_code == second.status_code == 302
@@ -119,7 +140,9 @@ def test_two_users_edit_the_same_goal_and_nothing_is_lost(fresh_app: Flask) -> N
     common = {"title": goal.title, "arena": goal.arena.value, "status": goal.status}
     saved = hilde.post(path, data={**hilde_form, **common, "body": "Hildes tekst."})
     assert saved.status_code == 302
-    clash = kari.post(path, data={**kari_form, **common, "status": "reached", "body": "Karis tekst."})
+    clash = kari.post(
+        path, data={**kari_form, **common, "status": "reached", "body": "Karis tekst."}
+    )
     assert clash.status_code == 409
     page = clash.data.decode()
     assert "Noen andre har endret dette mens du skrev" in page
@@ -127,11 +150,22 @@ def test_two_users_edit_the_same_goal_and_nothing_is_lost(fresh_app: Flask) -> N
     assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt; Din versjon" in page  # the proposal holds both
     # Saving the proposal unchanged is refused (the marks must go); resolving it succeeds.
     values = dict(FORM_FIELD.findall(page))
-    refused = kari.post(path, data={**values, **common, "body": page and "<<<<<<< Din versjon\nx\n=======\ny\n>>>>>>> Den andre versjonen"})
+    refused = kari.post(
+        path,
+        data={
+            **values,
+            **common,
+            "body": page and "<<<<<<< Din versjon\nx\n=======\ny\n>>>>>>> Den andre versjonen",
+        },
+    )
     assert refused.status_code == 400
-    done = kari.post(path, data={**values, **common, "status": "reached", "body": "Hildes tekst. Karis tekst."})
+    done = kari.post(
+        path, data={**values, **common, "status": "reached", "body": "Hildes tekst. Karis tekst."}
+    )
     assert done.status_code == 302
-    after = snapshot(fresh_app, nora).documents[type(next(iter(snapshot(fresh_app, nora).documents)))("goal", goal.id)]
+    after = snapshot(fresh_app, nora).documents[
+        type(next(iter(snapshot(fresh_app, nora).documents)))("goal", goal.id)
+    ]
     assert after.body == "Hildes tekst. Karis tekst." and after.status == "reached"
 
 
@@ -143,8 +177,16 @@ def test_changes_to_different_goals_merge_without_asking(fresh_app: Flask) -> No
     first, second = snapshot(fresh_app, nora).of_kind(Goal)[:2]
     paths = [f"/logg/{nora}/mal/{g.id}/endre" for g in (first, second)]
     forms = [form_values(hilde, paths[0]), form_values(kari, paths[1])]
-    for client, path, form, goal in ((hilde, paths[0], forms[0], first), (kari, paths[1], forms[1], second)):
-        data = {**form, "title": goal.title + " (endret)", "arena": goal.arena.value, "status": goal.status}
+    for client, path, form, goal in (
+        (hilde, paths[0], forms[0], first),
+        (kari, paths[1], forms[1], second),
+    ):
+        data = {
+            **form,
+            "title": goal.title + " (endret)",
+            "arena": goal.arena.value,
+            "status": goal.status,
+        }
         assert client.post(path, data=data).status_code == 302
     titles = {g.title for g in snapshot(fresh_app, nora).of_kind(Goal)}
     assert {first.title + " (endret)", second.title + " (endret)"} <= titles
@@ -155,7 +197,9 @@ def test_guardian_comments_and_child_cannot_plan(fresh_app: Flask) -> None:
     kari = fresh_app.test_client()
     login(kari, "citizen:kari")
     goal = snapshot(fresh_app, nora).of_kind(Goal)[0]
-    answer = submit(kari, f"/logg/{nora}/kommentar/goal/{goal.id}", {"body": "Vi øver hjemme også."})
+    answer = submit(
+        kari, f"/logg/{nora}/kommentar/goal/{goal.id}", {"body": "Vi øver hjemme også."}
+    )
     assert answer.status_code == 302
     note = next(e for e in snapshot(fresh_app, nora).of_kind(Evaluation) if e.entry == "comment")
     assert note.author_role == "guardian" and note.written_by and note.written_by.startswith("p-")
@@ -174,7 +218,9 @@ def test_responsible_evaluates_and_others_cannot(fresh_app: Flask) -> None:
     assert kari.get(path).status_code == 404  # a guardian does not evaluate Hilde's activity
     answer = submit(hilde, path, {"worked": "Korte økter.", "decision": "continue"})
     assert answer.status_code == 302
-    evaluation = [e for e in snapshot(fresh_app, nora).of_kind(Evaluation) if e.worked == "Korte økter."]
+    evaluation = [
+        e for e in snapshot(fresh_app, nora).of_kind(Evaluation) if e.worked == "Korte økter."
+    ]
     assert evaluation and evaluation[0].decision == "continue" and evaluation[0].author
     assert hilde.get(f"/logg/{jonas}/mal").status_code == 404
 
@@ -184,14 +230,29 @@ def test_reorder_goals_without_javascript(fresh_app: Flask) -> None:
     hilde = fresh_app.test_client()
     login(hilde, "staff:hilde")
     for title in ("Første", "Andre"):
-        submit(hilde, f"/logg/{nora}/mal/nytt", {"title": title, "arena": "other_partners", "status": "active"})
+        submit(
+            hilde,
+            f"/logg/{nora}/mal/nytt",
+            {"title": title, "arena": "other_partners", "status": "active"},
+        )
+
     def order() -> list[str]:
-        goals = [g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.arena.value == "other_partners"]
+        goals = [
+            g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.arena.value == "other_partners"
+        ]
         return [g.title for g in sorted(goals, key=lambda g: (g.position, g.id))]
+
     assert order() == ["Første", "Andre"]
     second = next(g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.title == "Andre")
     values = form_values(hilde, f"/logg/{nora}/mal")
-    moved = hilde.post(f"/logg/{nora}/flytt/goal/{second.id}", data={"csrf_token": values["csrf_token"], "revision": head(fresh_app, nora), "direction": "up"})
+    moved = hilde.post(
+        f"/logg/{nora}/flytt/goal/{second.id}",
+        data={
+            "csrf_token": values["csrf_token"],
+            "revision": head(fresh_app, nora),
+            "direction": "up",
+        },
+    )
     assert moved.status_code == 302
     assert order() == ["Andre", "Første"]
 
@@ -201,9 +262,15 @@ def test_deleting_asks_first_and_keeps_history(fresh_app: Flask) -> None:
     hilde, kari = fresh_app.test_client(), fresh_app.test_client()
     login(hilde, "staff:hilde")
     login(kari, "citizen:kari")
-    goal = next(g for g in snapshot(fresh_app, nora).of_kind(Goal) if any(a.goal == g.id for a in snapshot(fresh_app, nora).of_kind(Activity)))
+    goal = next(
+        g
+        for g in snapshot(fresh_app, nora).of_kind(Goal)
+        if any(a.goal == g.id for a in snapshot(fresh_app, nora).of_kind(Activity))
+    )
     path = f"/logg/{nora}/slett/goal/{goal.id}"
-    assert kari.get(path).status_code == 200 and "Bare stafettholderen" in kari.get(path).data.decode()
+    assert (
+        kari.get(path).status_code == 200 and "Bare stafettholderen" in kari.get(path).data.decode()
+    )
     assert submit(kari, path, {}).status_code == 404  # others' text: only the holder
     confirm = hilde.get(path).data.decode()
     assert "Dette sletter også" in confirm and "Lekegruppe" in confirm
