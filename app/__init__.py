@@ -26,7 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.config import load_settings
     from app.gateway import Portal
     from app.instance import open_instance
-    from app.web import i18n, idporten, labels, security
+    from app.web import i18n, idporten, labels, page_cache, security
     from app.web.sessions import ServerSessionInterface, SessionStore
 
     config = dict(config or {})
@@ -63,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     origin = idporten.issuer_origin(settings)
     security.init_app(app, production=settings.production, form_targets=(origin,) if origin else ())
     errors.register(app)
+    page_cache.init_app(app)
     labels.init_app(app)
     app.jinja_env.globals["demo_mode"] = settings.demo
 

@@ -37,6 +37,8 @@ class KeyStore:
         """Keep log keys in ``root/logs`` and instance secrets in ``root/secrets``."""
         self.root = root
         self.keyring = keyring
+        # log id → (key file stamp, unwrapped keys): memory only, never written anywhere.
+        self._unwrapped: dict[str, tuple[tuple[int, int, int], dict[int, bytes]]] = {}
 
     # -- log data keys -------------------------------------------------------
 
@@ -48,8 +50,27 @@ class KeyStore:
         return self._write_new(path, f"log:{log_id}", {})
 
     def log_keys(self, log_id: str) -> dict[int, bytes]:
-        """Unwrap every data-key version of a log, keyed by version."""
-        return self._read(self._log_path(log_id), f"log:{log_id}")
+        """Unwrap every data-key version of a log, keyed by version.
+
+        Unwrapped keys are kept in memory while the key file is unchanged (same
+        inode, size and modification time): a rotation, a new version or a
+        shredding, in this process or another, is seen on the next call.
+        """
+        path = self._log_path(log_id)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            self._unwrapped.pop(log_id, None)
+            raise DataKeyMissing(
+                "no data keys: the log does not exist here or was shredded"
+            ) from None
+        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        known = self._unwrapped.get(log_id)
+        if known is not None and known[0] == stamp:
+            return dict(known[1])
+        keys = self._read(path, f"log:{log_id}")
+        self._unwrapped[log_id] = (stamp, dict(keys))
+        return keys
 
     def has_log_keys(self, log_id: str) -> bool:
         """Whether the log's key file exists (False once shredded)."""
@@ -63,6 +84,7 @@ class KeyStore:
 
     def shred_log(self, log_id: str) -> bool:
         """Destroy a log's data keys; its ciphertext becomes unreadable for good."""
+        self._unwrapped.pop(log_id, None)
         return remove_file_durably(self._log_path(log_id))
 
     def log_ids(self) -> list[str]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide
@@ -64,8 +66,13 @@ class LogPage:
     basis: str
     subject_is_minor: bool
     viewer: Viewer
-    people: People
-    today: date
+    people_source: Callable[[], People] = field(compare=False, repr=False)
+    today: date = field(default_factory=date.today)
+
+    @property
+    def people(self) -> People:
+        """Names for the ids the log stores (resolved only when a page is drawn)."""
+        return self.people_source()
 
     @property
     def overview(self) -> LogOverview:
@@ -190,10 +197,12 @@ class Portal(Changes, HistoryVerbs):
             decision.basis,
             age_on(facts.subject_birth_date, now.date()) < self.youth_age,
             self._viewer(user, facts, decision),
-            resolve_people(
-                snapshot,
-                self.instance.index.person_principal,
-                self.instance.directory.snapshot().staff_names(),
+            cache(
+                lambda: resolve_people(
+                    snapshot,
+                    self.instance.index.person_principal,
+                    self.instance.directory.snapshot().staff_names(),
+                )
             ),
             now.astimezone(OSLO).date(),
         )
@@ -283,4 +292,5 @@ class Portal(Changes, HistoryVerbs):
         self.instance.access_log.append(
             log_id,
             AccessEntry(now, user.principal, role, service, section.value, action, decision.basis),
+            durable=action != "read",  # reads are fsynced in groups; see AccessLog
         )

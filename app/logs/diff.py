@@ -110,7 +110,7 @@ def _diff_level(old: str, new: str, level: int, out: list[tuple[_Op, list[str]]]
         tail += 1
     _emit(out, "same", "".join(a[:head]))
     a_mid, b_mid = a[head : len(a) - tail], b[head : len(b) - tail]
-    costly = False
+    costly = _match_work(a_mid, b_mid) > _MAX_WORK
     if costly and level == _FINEST:
         _emit(out, "removed", "".join(a_mid))
         _emit(out, "added", "".join(b_mid))

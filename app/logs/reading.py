@@ -42,6 +42,8 @@ class LogReader:
         # stale. The path is part of the key because the path is part of the cipher's
         # associated data: a blob copied to another path must fail to decrypt there.
         self.documents_cache: LruCache[tuple[str, str, str], DocumentBase] = LruCache(50_000)
+        # (log id, revision) → the whole snapshot: a revision never changes either.
+        self.snapshots_cache: LruCache[tuple[str, str], LogSnapshot] = LruCache(256)
 
     def snapshot(self, log_id: str, revision: str | None = None) -> LogSnapshot:
         """Every document of a log at ``revision`` (default: the newest).
@@ -53,12 +55,17 @@ class LogReader:
             revision = revision or repo.head()
             if revision is None:
                 raise LogNotFound(log_id)
+            known = self.snapshots_cache.get((log_id, revision))
+            if known is not None:
+                return known
             documents = {}
             for path, blob_id in self._file_ids(repo, revision).items():
                 if layout.kind_of_path(path) is not None:
                     document = self._decode_blob(log_id, repo, codec, path, blob_id)
                     documents[ref_of(document)] = document
-        return LogSnapshot(log_id, revision, documents)
+        snapshot = LogSnapshot(log_id, revision, documents)
+        self.snapshots_cache.put((log_id, revision), snapshot)
+        return snapshot
 
     def changed_documents(
         self, log_id: str, refs: Iterable[DocRef], old: str, new: str

@@ -241,6 +241,7 @@ class LogService(LogReader):
         self.index.forget(log_id)
         self.ledger.forget(log_id)
         self.documents_cache.drop(lambda key: key[0] == log_id)
+        self.snapshots_cache.drop(lambda key: key[0] == log_id)
 
     # -- index ---------------------------------------------------------------
 

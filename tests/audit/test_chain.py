@@ -33,7 +33,38 @@ def _filled(tmp_path: Path, count: int = 5) -> AccessLog:
     log = _log(tmp_path)
     for n in range(count):
         assert log.append("logone", _entry(n)) == n + 1
+    log.flush()  # the anchor covers what is on disk; see test_reads_are_fsynced_in_groups
     return log
+
+
+def test_reads_are_fsynced_in_groups_and_changes_at_once(tmp_path: Path) -> None:
+    log = AccessLog(tmp_path, lambda log_id: LogCipher(log_id, {1: KEY}), group_seconds=60)
+    for n in range(20):
+        log.append("logone", _entry(n))
+    assert log.fsyncs == 0  # written (a crashed process loses nothing), not yet synced
+    assert len(log.entries("logone")) == 20  # readable and verified right away
+    assert log._read_anchor("logone")[0] == 0
+    log.append("logone", _entry(21), durable=True)  # a change: synced and anchored at once
+    assert log.fsyncs == 1 and log._read_anchor("logone")[0] == 21
+    log.append("logone", _entry(22))
+    assert log.flush() == 1 and log._read_anchor("logone")[0] == 22
+    assert log.flush() == 0
+    # Another writer's entries (another process) are seen: the cached tail is checked.
+    other = AccessLog(tmp_path, lambda log_id: LogCipher(log_id, {1: KEY}), group_seconds=60)
+    assert other.append("logone", _entry(23)) == 23
+    assert log.append("logone", _entry(24)) == 24
+    assert log.verify("logone") == 24
+
+
+def test_the_background_flush_anchors_soon(tmp_path: Path) -> None:
+    import time
+
+    log = AccessLog(tmp_path, lambda log_id: LogCipher(log_id, {1: KEY}), group_seconds=0.01)
+    log.append("logone", _entry(1))
+    deadline = time.monotonic() + 5
+    while log._read_anchor("logone")[0] != 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert log._read_anchor("logone")[0] == 1 and log.fsyncs >= 1
 
 
 def test_round_trip_and_encrypted_at_rest(tmp_path: Path) -> None:

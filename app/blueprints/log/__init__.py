@@ -9,4 +9,8 @@ from flask import Blueprint
 
 bp = Blueprint("log", __name__, url_prefix="/logg/<log_id>")
 
-from app.blueprints.log import history, overview, profile, work  # noqa: E402, F401
+# The section modules register their routes on ``bp`` when imported.
+import app.blueprints.log.history  # noqa: E402
+import app.blueprints.log.overview  # noqa: E402
+import app.blueprints.log.profile  # noqa: E402
+import app.blueprints.log.work  # noqa: E402, F401

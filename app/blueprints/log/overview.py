@@ -12,6 +12,7 @@ from app.blueprints.log import bp
 from app.blueprints.log.common import Answer, open_page, viewer
 from app.local_accounts import ActivationFailed
 from app.web.events import security_event
+from app.web.page_cache import render_log_page
 from app.web.users import login_required
 
 USERNAME_PROBLEMS = {
@@ -25,7 +26,7 @@ USERNAME_PROBLEMS = {
 def overview(log_id: str) -> str:
     """What happens next, what is overdue, who to contact."""
     page = open_page(log_id, Section.OVERVIEW)
-    return render_template("log/overview.html", page=page, nav="overview")
+    return render_log_page(page, "log/overview.html", nav="overview")
 
 
 @bp.get("/deltakere")
@@ -33,7 +34,7 @@ def overview(log_id: str) -> str:
 def participants(log_id: str) -> str:
     """Who takes part, for which service, and how to reach them."""
     page = open_page(log_id, Section.PARTICIPANTS)
-    return render_template("log/participants.html", page=page, nav="participants")
+    return render_log_page(page, "log/participants.html", nav="participants")
 
 
 @bp.get("/samtykker")
@@ -41,7 +42,7 @@ def participants(log_id: str) -> str:
 def consents(log_id: str) -> str:
     """The consents the log rests on."""
     page = open_page(log_id, Section.CONSENTS)
-    return render_template("log/consents.html", page=page, nav="consents")
+    return render_log_page(page, "log/consents.html", nav="consents")
 
 
 @bp.get("/moter")
@@ -49,7 +50,7 @@ def consents(log_id: str) -> str:
 def meetings(log_id: str) -> str:
     """Meetings, minutes, messages and the calendar (read-only for now)."""
     page = open_page(log_id, Section.MEETINGS)
-    return render_template("log/meetings.html", page=page, nav="meetings")
+    return render_log_page(page, "log/meetings.html", nav="meetings")
 
 
 @bp.get("/tilgangslogg")

@@ -37,6 +37,7 @@ from app.logs.events import Action as Event
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
 from app.logs.ordering import moved, next_position, ordered
+from app.web.page_cache import render_log_page
 from app.web.users import current_service, login_required
 
 _TARGET_KINDS = ("goal", "activity")
@@ -64,9 +65,9 @@ def _back(page: LogPage, anchor: str = "") -> str:
 def work(log_id: str) -> str:
     """Goals per arena with their activities, evaluations and comments."""
     page = open_page(log_id, Section.WORK)
-    return render_template(
+    return render_log_page(
+        page,
         "log/work.html",
-        page=page,
         nav="work",
         arenas=list(Arena),
         ordered=ordered,
