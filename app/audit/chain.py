@@ -103,7 +103,8 @@ class AccessLog:
             if durable or self.group_seconds <= 0:
                 with self._pending_lock:
                     self._pending.pop(log_id, None)
-                self._write_anchor(log_id, seq + 1, digest)
+                with self._locked(log_id, "anchor-lock"):
+                    self._write_anchor(log_id, seq + 1, digest)
             else:
                 self._schedule(log_id, seq + 1, digest)
         return seq + 1
@@ -113,10 +114,12 @@ class AccessLog:
         with self._pending_lock:
             pending, self._pending = self._pending, {}
         for log_id, (seq, digest) in pending.items():
-            with self._locked(log_id):
-                with self._path(log_id, "log").open("ab") as handle:
-                    os.fsync(handle.fileno())
-                    self.fsyncs += 1
+            # Appenders are not held up by the fsync: it needs no lock, and entries
+            # written meanwhile are simply synced too. Only the anchor is locked.
+            with self._path(log_id, "log").open("ab") as handle:
+                os.fsync(handle.fileno())
+                self.fsyncs += 1
+            with self._locked(log_id, "anchor-lock"):
                 anchored, _hash = self._read_anchor(log_id)
                 if seq > anchored:  # another process may have anchored further already
                     self._write_anchor(log_id, seq, digest)
@@ -195,12 +198,18 @@ class AccessLog:
             return known[1], known[2]  # nobody appended since our own last entry
         with path.open("r+b") as handle:
             size = handle.seek(0, os.SEEK_END)
-            start = max(0, size - 65536)
-            handle.seek(start)
-            data = handle.read()
-            if data and not data.endswith(b"\n"):
+            window = 4096  # an entry is well under 1 KB; grow only for a torn giant tail
+            while True:
+                start = max(0, size - window)
+                handle.seek(start)
+                data = handle.read()
                 cut = data.rfind(b"\n")
-                handle.truncate(start + cut + 1)
+                # Enough when the window holds a whole last line (or the file's start).
+                if start == 0 or (cut >= 0 and data.rfind(b"\n", 0, cut) >= 0):
+                    break
+                window *= 4
+            if data and not data.endswith(b"\n"):
+                handle.truncate(start + cut + 1)  # a torn last line: cut it off
                 data = data[: cut + 1]
         lines = data.splitlines()
         if not lines:
@@ -230,9 +239,9 @@ class AccessLog:
         os.replace(tmp, path)
 
     @contextmanager
-    def _locked(self, log_id: str) -> Iterator[None]:
+    def _locked(self, log_id: str, name: str = "lock") -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self._path(log_id, "lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self._path(log_id, name), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

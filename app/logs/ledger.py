@@ -37,10 +37,12 @@ class HeadLedger:
         self.path = path
         self._key = key
         self._local = threading.local()
+        self._verified: dict[str, str] = {}  # repo → the head last verified in this process
         self._db().execute(_SCHEMA)
 
     def record(self, repo: str, head: str) -> None:
         """Note the head a commit just produced."""
+        self._verified[repo] = head
         with self._db() as db:
             db.execute(
                 "INSERT OR REPLACE INTO heads VALUES (?, ?, ?)", (repo, head, self._mac(repo, head))
@@ -52,6 +54,8 @@ class HeadLedger:
         ``contains(revision)`` says whether the repository's history includes a revision.
         A repository the ledger has never seen is recorded (trust on first use).
         """
+        if self._verified.get(repo) == head:
+            return  # this process verified exactly this head already
         row = self._db().execute("SELECT head, mac FROM heads WHERE repo = ?", (repo,)).fetchone()
         if row is None:
             self.record(repo, head)
@@ -59,14 +63,15 @@ class HeadLedger:
         known, mac = row
         if not hmac.compare_digest(mac, self._mac(repo, known)):
             raise RolledBack(f"the ledger entry of {repo} was altered")
-        if head == known:
-            return
-        if not contains(known):
-            raise RolledBack(f"{repo} no longer contains its last known head")
-        self.record(repo, head)  # ahead of the ledger: a crash after commit, or another writer
+        if head != known:
+            if not contains(known):
+                raise RolledBack(f"{repo} no longer contains its last known head")
+            self.record(repo, head)  # ahead of the ledger: a crash after commit, or another writer
+        self._verified[repo] = head
 
     def forget(self, repo: str) -> None:
         """Drop a repository (after shredding)."""
+        self._verified.pop(repo, None)
         with self._db() as db:
             db.execute("DELETE FROM heads WHERE repo = ?", (repo,))
 

@@ -6,6 +6,8 @@ The read side of the log service, kept apart so each module has one job;
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -30,6 +32,9 @@ from app.logs.ledger import HeadLedger, RolledBack
 from app.logs.snapshot import HistoryEntry, LogSnapshot
 
 
+_OPEN_REPOSITORIES = 64  # per thread
+
+
 class LogReader:
     """Decrypting, validating reads of one instance's logs."""
 
@@ -44,6 +49,7 @@ class LogReader:
         self.documents_cache: LruCache[tuple[str, str, str], DocumentBase] = LruCache(50_000)
         # (log id, revision) → the whole snapshot: a revision never changes either.
         self.snapshots_cache: LruCache[tuple[str, str], LogSnapshot] = LruCache(256)
+        self._threads = threading.local()
 
     def snapshot(self, log_id: str, revision: str | None = None) -> LogSnapshot:
         """Every document of a log at ``revision`` (default: the newest).
@@ -143,8 +149,8 @@ class LogReader:
     @contextmanager
     def _open(self, log_id: str) -> Iterator[tuple[LogRepository, LogCodec]]:
         try:
-            repo = self.store.open(log_id)
             codec = LogCodec(LogCipher(log_id, self.keys.log_keys(log_id)))
+            repo = self._repository(log_id)
         except (RepositoryNotFound, InvalidName, DataKeyMissing, ValueError):
             raise LogNotFound(log_id) from None
         try:
@@ -152,12 +158,27 @@ class LogReader:
             if head is not None:
                 self.ledger.verify(log_id, head, repo.contains)
         except RolledBack as exc:
-            repo.close()
             raise CorruptLog(f"log {log_id} was rolled back: {exc}") from None
-        try:
-            yield repo, codec
-        finally:
-            repo.close()
+        yield repo, codec
+
+    def _repository(self, log_id: str) -> LogRepository:
+        """An open repository, kept per thread: opening one costs more than a page view.
+
+        Reusing it is safe because every read asks for the branch's head again
+        (libgit2 re-reads the ref from disk) and objects never change.
+        """
+        opened: OrderedDict[str, LogRepository] | None = getattr(self._threads, "repos", None)
+        if opened is None:
+            opened = self._threads.repos = OrderedDict()
+        repo = opened.get(log_id)
+        if repo is None:
+            repo = opened[log_id] = self.store.open(log_id)
+            if len(opened) > _OPEN_REPOSITORIES:
+                _oldest, evicted = opened.popitem(last=False)
+                evicted.close()
+        else:
+            opened.move_to_end(log_id)
+        return repo
 
     @staticmethod
     def _file_ids(repo: LogRepository, revision: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from app.documents.overview import Presentation, Subject
 from app.documents.people import Consent, Participant
 from app.documents.records import Attachment, BatonHandover
 from app.documents.work import Goal
-from app.instance import Instance
+from app.instance import Instance, open_instance
 from app.logs.errors import (
     CorruptLog,
     DocumentNotFound,
@@ -458,5 +458,7 @@ def test_an_altered_ledger_entry_is_refused(instance: Instance) -> None:
     path = instance.settings.instance_path / "head-ledger.sqlite3"
     with sqlite3.connect(path) as db:
         db.execute("UPDATE heads SET head = ? WHERE repo = ?", ("0" * 40, snap.log_id))
+    restarted = open_instance(instance.settings)  # a process that has not verified it yet
     with pytest.raises(CorruptLog):
-        instance.logs.snapshot(snap.log_id)
+        restarted.logs.snapshot(snap.log_id)
+    restarted.close()
