@@ -6,7 +6,7 @@ runs on every request. Deny is the default; a denial is answered exactly like a
 missing log (404), so it never reveals that a log exists.
 """
 
-from app.access.decision import Decision, decide
+from app.access.decision import Decision, Scope, decide, scope
 from app.access.facts import ConsentFact, LogFacts, ParticipantFact, facts_from_documents
 from app.access.model import Action, Section, StaffRole, User, UserKind
 
@@ -14,6 +14,7 @@ __all__ = [
     "Action",
     "ConsentFact",
     "Decision",
+    "Scope",
     "LogFacts",
     "ParticipantFact",
     "Section",
@@ -21,5 +22,6 @@ __all__ = [
     "User",
     "UserKind",
     "decide",
+    "scope",
     "facts_from_documents",
 ]

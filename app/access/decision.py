@@ -48,6 +48,47 @@ class Decision:
 
 
 DENY = Decision(False)
+_ACTIONS = (Action.READ, Action.WRITE, Action.MANAGE)
+
+
+class _Memo:
+    """What one request's decisions share: computed once, then reused for every section.
+
+    It only caches the answers of the same pure helpers, so every decision is
+    still made by the one code path in :func:`_decide`.
+    """
+
+    def __init__(self) -> None:
+        self.adult: bool | None = None
+        self.coverage: dict[Service, str | None] = {}
+        self.guardian: bool | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything a user may do in a log at one moment, per action, with the decisions."""
+
+    decisions: dict[tuple[Action, Section], Decision]
+
+    def allowed(self, action: Action) -> frozenset[Section]:
+        """The sections where ``action`` is allowed."""
+        return frozenset(s for (a, s), d in self.decisions.items() if a == action and d)
+
+    def decision(self, action: Action, section: Section) -> Decision:
+        """The decision for one action on one section."""
+        return self.decisions[(action, section)]
+
+
+def scope(user: User, log: LogFacts, now: datetime, youth_age: int = 16) -> Scope:
+    """Read, write and manage decisions for every section at once (one page view)."""
+    memo = _Memo()
+    return Scope(
+        {
+            (action, section): _decide(user, log, action, section, now, youth_age, memo)
+            for action in _ACTIONS
+            for section in Section
+        }
+    )
 
 
 def decide(
@@ -59,6 +100,18 @@ def decide(
     youth_age: int = 16,
 ) -> Decision:
     """Whether ``user`` may do ``action`` on ``section`` of ``log`` at ``now``."""
+    return _decide(user, log, action, section, now, youth_age, _Memo())
+
+
+def _decide(
+    user: User,
+    log: LogFacts,
+    action: Action,
+    section: Section,
+    now: datetime,
+    youth_age: int,
+    memo: _Memo,
+) -> Decision:
     if (
         _is_archivist(user)
         and log.status in _CLOSED
@@ -70,17 +123,19 @@ def decide(
         return DENY
     if action in (Action.WRITE, Action.MANAGE) and log.status != LogStatus.ACTIVE:
         return DENY
-    adult_subject = age_on(log.subject_birth_date, now.date()) >= youth_age
+    if memo.adult is None:
+        memo.adult = age_on(log.subject_birth_date, now.date()) >= youth_age
     if user.kind == UserKind.CITIZEN:
-        return _citizen(user, log, action, section, now, adult_subject)
+        return _citizen(user, log, action, section, now, memo)
     if user.kind == UserKind.STAFF:
-        return _participant(user, log, action, section, now, adult_subject)
+        return _participant(user, log, action, section, now, memo)
     return DENY
 
 
 def _citizen(
-    user: User, log: LogFacts, action: Action, section: Section, now: datetime, adult: bool
+    user: User, log: LogFacts, action: Action, section: Section, now: datetime, memo: _Memo
 ) -> Decision:
+    adult = bool(memo.adult)
     if user.principal == log.subject:
         if adult:
             return _guardian_like(action, section, "subject")
@@ -88,15 +143,23 @@ def _citizen(
             action == Action.WRITE and section in {Section.PRESENTATION, Section.WORK}
         )
         return Decision(True, "own view") if allowed else DENY
+    if memo.guardian is None:
+        memo.guardian = _guardian_may_enter(user, log, now, adult)
+    if not memo.guardian:
+        return DENY
+    return _guardian_like(action, section, "guardian")
+
+
+def _guardian_may_enter(user: User, log: LogFacts, now: datetime, adult: bool) -> bool:
     is_guardian = any(c.role == "guardian" and c.giver == user.principal for c in log.consents)
     if not is_guardian:
-        return DENY
+        return False
     if adult and not any(
         c.role == "subject" and c.giver == log.subject and c.include_guardians and c.in_force(now)
         for c in log.consents
     ):
-        return DENY  # the subject decides, and has not included the guardians
-    return _guardian_like(action, section, "guardian")
+        return False  # the subject decides, and has not included the guardians
+    return True
 
 
 def _guardian_like(action: Action, section: Section, basis: str) -> Decision:
@@ -109,13 +172,17 @@ def _guardian_like(action: Action, section: Section, basis: str) -> Decision:
 
 
 def _participant(
-    user: User, log: LogFacts, action: Action, section: Section, now: datetime, adult: bool
+    user: User, log: LogFacts, action: Action, section: Section, now: datetime, memo: _Memo
 ) -> Decision:
     mine = [p for p in log.participants if p.active and p.user_id == user.principal]
     if not mine or section == Section.ACCESS_LOG:
         return DENY
     for participant in mine:
-        consent_id = _coverage(participant.service, log, now, adult)
+        if participant.service not in memo.coverage:
+            memo.coverage[participant.service] = _coverage(
+                participant.service, log, now, bool(memo.adult)
+            )
+        consent_id = memo.coverage[participant.service]
         if consent_id is None:
             continue
         is_holder = participant.participant_id == log.holder

@@ -92,13 +92,16 @@ class AccessLog:
             ).encode()
             sealed = cipher.seal(f"access-log/{seq + 1}", plain)
             digest = hashlib.sha256(plain).hexdigest()
-            with self._path(log_id, "log").open("ab") as handle:
-                handle.write(f"{seq + 1} ".encode() + base64.b64encode(sealed) + b"\n")
-                handle.flush()
-                size = handle.tell()
+            line = f"{seq + 1} ".encode() + base64.b64encode(sealed) + b"\n"
+            fd = os.open(self._path(log_id, "log"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, line)
+                size = os.fstat(fd).st_size
                 if durable or self.group_seconds <= 0:
-                    os.fsync(handle.fileno())
+                    os.fsync(fd)
                     self.fsyncs += 1
+            finally:
+                os.close(fd)
             self._tails[log_id] = (size, seq + 1, digest)
             if durable or self.group_seconds <= 0:
                 with self._pending_lock:
@@ -191,10 +194,12 @@ class AccessLog:
         A torn last line (a crash mid-append, so never acknowledged) is cut off.
         """
         path = self._path(log_id, "log")
-        if not path.exists():
+        try:
+            current_size = os.stat(path).st_size
+        except FileNotFoundError:
             return 0, GENESIS
         known = self._tails.get(log_id)
-        if known is not None and path.stat().st_size == known[0]:
+        if known is not None and current_size == known[0]:
             return known[1], known[2]  # nobody appended since our own last entry
         with path.open("r+b") as handle:
             size = handle.seek(0, os.SEEK_END)
@@ -240,8 +245,12 @@ class AccessLog:
 
     @contextmanager
     def _locked(self, log_id: str, name: str = "lock") -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self._path(log_id, name), os.O_RDWR | os.O_CREAT, 0o600)
+        path = self._path(log_id, name)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except FileNotFoundError:  # the first entry of the instance: make the folder
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide
+from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide, scope
 from app.access.facts import facts_from_documents
 from app.audit import AccessEntry
 from app.documents.overview import LogOverview
@@ -170,18 +170,15 @@ class Portal(Changes, HistoryVerbs):
         facts = facts_from_documents(
             log_id, snapshot.documents.values(), self.instance.index.person_principal
         )
-        decision = self._require(user, facts, Action.READ, Section.OVERVIEW, now)
-        if section != Section.OVERVIEW:
-            decision = self._require(user, facts, Action.READ, section, now)
-        readable = frozenset(
-            s for s in Section if decide(user, facts, Action.READ, s, now, self.youth_age)
-        )
-        writable = frozenset(
-            s for s in Section if decide(user, facts, Action.WRITE, s, now, self.youth_age)
-        )
-        manageable = frozenset(
-            s for s in Section if decide(user, facts, Action.MANAGE, s, now, self.youth_age)
-        )
+        allowed = scope(user, facts, now, self.youth_age)
+        decision = allowed.decision(Action.READ, Section.OVERVIEW)
+        if decision and section != Section.OVERVIEW:
+            decision = allowed.decision(Action.READ, section)
+        if not decision:
+            raise NoAccess(log_id)
+        readable = allowed.allowed(Action.READ)
+        writable = allowed.allowed(Action.WRITE)
+        manageable = allowed.allowed(Action.MANAGE)
         visible = {
             ref: doc
             for ref, doc in snapshot.documents.items()

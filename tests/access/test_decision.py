@@ -230,3 +230,27 @@ def test_decide_is_pure() -> None:
     first = [decide(u, log, Action.READ, Section.WORK, NOW) for u in USERS.values()]
     again = [decide(u, log, Action.READ, Section.WORK, NOW) for u in USERS.values()]
     assert first == again
+
+
+def test_scope_agrees_with_decide_everywhere() -> None:
+    """The one-pass scope of a page view gives exactly the decisions decide gives."""
+    from app.access import scope
+
+    checked = 0
+    for user, facts, now in _scope_cases():
+        whole = scope(user, facts, now, 16)
+        for action in (Action.READ, Action.WRITE, Action.MANAGE):
+            for section in Section:
+                assert whole.decision(action, section) == decide(
+                    user, facts, action, section, now, 16
+                ), (user, action, section)
+                checked += 1
+    assert checked > 1000
+
+
+def _scope_cases():  # type: ignore[no-untyped-def]
+    """Every user on every log state and consent state, and youth logs around the age."""
+    for user, state, consent in itertools.product(USERS, LOG_STATES, CONSENT_STATES):
+        yield USERS[user], _log(state, CONSENT_STATES[consent]), NOW
+    for user, consent, age in itertools.product(USERS, CONSENT_STATES, (15, 16, 17)):
+        yield USERS[user], _youth_log(CONSENT_STATES[consent], age), NOW
