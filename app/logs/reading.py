@@ -31,7 +31,6 @@ from app.logs.layout import DocRef
 from app.logs.ledger import HeadLedger, RolledBack
 from app.logs.snapshot import HistoryEntry, LogSnapshot
 
-
 _OPEN_REPOSITORIES = 64  # per thread
 
 

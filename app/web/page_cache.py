@@ -57,7 +57,25 @@ def render_log_page(page: LogPage, template: str, **context: Any) -> str:
         finally:
             g.drawing_for_cache = False
         pages.put(key, body)
-    return body.replace(_CSRF, generate_csrf()).replace(_NONCE, g.get("csp_nonce", ""))
+    return body.replace(_CSRF, _csrf_token()).replace(_NONCE, g.get("csp_nonce", ""))
+
+
+_signed: LruCache[str, str] = LruCache(4096)
+
+
+def _csrf_token() -> str:
+    """The session's signed CSRF token, signed once per session and worker, not per view.
+
+    The signature carries no expiry that matters here (WTF_CSRF_TIME_LIMIT is off: the
+    token lives as long as the session), so re-signing on every view gains nothing.
+    """
+    raw = session.get("csrf_token")
+    token = _signed.get(raw) if isinstance(raw, str) else None
+    if token is None:
+        token = str(generate_csrf())
+        _signed.put(str(session["csrf_token"]), token)
+    g.csrf_token = token
+    return token
 
 
 def init_app(app: Flask) -> None:
