@@ -154,12 +154,11 @@ def _guardian_may_enter(user: User, log: LogFacts, now: datetime, adult: bool) -
     is_guardian = any(c.role == "guardian" and c.giver == user.principal for c in log.consents)
     if not is_guardian:
         return False
-    if adult and not any(
+    # From the consent age the subject decides: guardians only if the subject included them.
+    return not adult or any(
         c.role == "subject" and c.giver == log.subject and c.include_guardians and c.in_force(now)
         for c in log.consents
-    ):
-        return False  # the subject decides, and has not included the guardians
-    return True
+    )
 
 
 def _guardian_like(action: Action, section: Section, basis: str) -> Decision:
