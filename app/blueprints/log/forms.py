@@ -62,6 +62,15 @@ def _text(label: Any, limit: int = TEXT_MAX, required: bool = False) -> TextArea
     return TextAreaField(label, validators=[*validators, _at_most(limit), _no_conflict_markers])
 
 
+def _form_text(value: object) -> str:
+    """A stored value as a form shows it: enums by value, dates as ISO, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(getattr(value, "value", value))
+
+
 def _choices(table: dict[str, Any]) -> list[SelectChoice]:
     return [SelectChoice(key, label) for key, label in table.items()]
 
@@ -73,6 +82,8 @@ class DocumentForm(FlaskForm):  # type: ignore[misc]
     form_key = HiddenField()
     #: Free-text fields: merged line by line on a conflict and previewed as Markdown.
     text_fields: ClassVar[tuple[str, ...]] = ("body",)
+    #: Fields whose form name is the document's field name and whose value is its text.
+    plain_fields: ClassVar[tuple[str, ...]] = ()
 
     def ensure_key(self) -> None:
         """Give a freshly drawn form its idempotency key."""
@@ -81,11 +92,23 @@ class DocumentForm(FlaskForm):  # type: ignore[misc]
 
     def values_of(self, document: DocumentBase | None) -> dict[str, str]:
         """The strings this form shows for ``document`` (empty for a missing one)."""
-        raise NotImplementedError
+        if document is None:
+            return {}
+        plain = {name: _form_text(getattr(document, name)) for name in self.plain_fields}
+        return {**plain, **self.special_values(document)}
 
     def changes(self) -> dict[str, Any]:
         """The document fields this form sets, from validated data."""
-        raise NotImplementedError
+        plain = {name: self[name].data or "" for name in self.plain_fields}
+        return {**plain, **self.special_changes()}
+
+    def special_values(self, document: DocumentBase) -> dict[str, str]:
+        """Form strings of fields that are not plain (dates, lists, renamed fields)."""
+        return {}
+
+    def special_changes(self) -> dict[str, Any]:
+        """Document values of fields that are not plain."""
+        return {}
 
     def field_names(self) -> list[str]:
         """The visible fields, in order."""
@@ -103,26 +126,11 @@ class GoalForm(DocumentForm):
     arena = SelectField(_l("Arena"), choices=_choices(ARENA), validators=[InputRequired()])
     status = SelectField(_l("Status"), choices=_choices(GOAL_STATUS), default="active")
     body = _text(_l("Description"))
+    plain_fields = ("title", "arena", "status", "body")
 
-    def values_of(self, document: DocumentBase | None) -> dict[str, str]:
-        """Form strings of a goal."""
-        if document is None:
-            return {}
-        return {
-            "title": document.title,  # type: ignore[attr-defined]
-            "arena": document.arena.value,  # type: ignore[attr-defined]
-            "status": document.status,  # type: ignore[attr-defined]
-            "body": document.body,
-        }
-
-    def changes(self) -> dict[str, Any]:
-        """Goal fields."""
-        return {
-            "title": self.title.data.strip(),
-            "arena": self.arena.data,
-            "status": self.status.data,
-            "body": self.body.data or "",
-        }
+    def special_changes(self) -> dict[str, Any]:
+        """The title without surrounding spaces."""
+        return {"title": self.title.data.strip()}
 
 
 class ActivityForm(DocumentForm):
@@ -164,30 +172,21 @@ class ActivityForm(DocumentForm):
         if self._new and field.data is not None and field.data < self._today:
             raise ValidationError(_l("Write an evaluation date that is today or later."))
 
-    def values_of(self, document: DocumentBase | None) -> dict[str, str]:
-        """Form strings of an activity."""
-        if document is None:
-            return {}
-        doc: Any = document
-        return {
-            "title": doc.title,
-            "responsible": GUARDIANS if doc.responsible_is_guardian else doc.responsible,
-            "deadline": doc.deadline.isoformat(),
-            "evaluate_on": doc.evaluate_on.isoformat() if doc.evaluate_on else "",
-            "status": doc.status,
-            "body": doc.body,
-        }
+    plain_fields = ("title", "deadline", "evaluate_on", "status", "body")
 
-    def changes(self) -> dict[str, Any]:
-        """Activity fields; "the guardians" keeps the holder's id as a placeholder."""
+    def special_values(self, document: DocumentBase) -> dict[str, str]:
+        """The guardians, or the responsible participant."""
+        doc: Any = document
+        return {"responsible": GUARDIANS if doc.responsible_is_guardian else doc.responsible}
+
+    def special_changes(self) -> dict[str, Any]:
+        """Dates as dates; "the guardians" keeps the holder's id as a placeholder."""
         by_guardians = self.responsible.data == GUARDIANS
         return {
             "title": self.title.data.strip(),
             "responsible_is_guardian": by_guardians,
             "deadline": self.deadline.data,
             "evaluate_on": self.evaluate_on.data,
-            "status": self.status.data,
-            "body": self.body.data or "",
             **({} if by_guardians else {"responsible": self.responsible.data}),
         }
 
@@ -210,40 +209,14 @@ class EvaluationForm(DocumentForm):
         if not any((field.data, self.did_not_work.data, self.why.data)):
             raise ValidationError(_l("Write at least what worked or what did not work."))
 
-    def values_of(self, document: DocumentBase | None) -> dict[str, str]:
-        """Form strings of an evaluation."""
-        if document is None:
-            return {}
-        doc: Any = document
-        return {
-            "worked": doc.worked,
-            "did_not_work": doc.did_not_work,
-            "why": doc.why,
-            "decision": doc.decision or "",
-        }
-
-    def changes(self) -> dict[str, Any]:
-        """Evaluation fields."""
-        return {
-            "worked": self.worked.data or "",
-            "did_not_work": self.did_not_work.data or "",
-            "why": self.why.data or "",
-            "decision": self.decision.data,
-        }
+    plain_fields = ("worked", "did_not_work", "why", "decision")
 
 
 class CommentForm(DocumentForm):
     """A comment on a goal or an activity."""
 
     body = _text(_l("Comment"), required=True)
-
-    def values_of(self, document: DocumentBase | None) -> dict[str, str]:
-        """Form strings of a comment."""
-        return {} if document is None else {"body": document.body}
-
-    def changes(self) -> dict[str, Any]:
-        """Comment fields."""
-        return {"body": self.body.data}
+    plain_fields = ("body",)
 
 
 def _lines(text: str | None) -> list[str]:
@@ -268,32 +241,19 @@ class PresentationForm(DocumentForm):
             raise ValidationError(_l("Write each item on its own line, at most 500 characters."))
 
     validate_challenges = validate_strengths
+    plain_fields = ("title", "social", "emotional", "academic", "body")
 
-    def values_of(self, document: DocumentBase | None) -> dict[str, str]:
-        """Form strings of a presentation."""
-        if document is None:
-            return {}
+    def special_values(self, document: DocumentBase) -> dict[str, str]:
+        """Lists one item per line."""
         doc: Any = document
-        return {
-            "title": doc.title,
-            "strengths": "\n".join(doc.strengths),
-            "challenges": "\n".join(doc.challenges),
-            "social": doc.social,
-            "emotional": doc.emotional,
-            "academic": doc.academic,
-            "body": doc.body,
-        }
+        return {"strengths": "\n".join(doc.strengths), "challenges": "\n".join(doc.challenges)}
 
-    def changes(self) -> dict[str, Any]:
-        """Presentation fields (lists one item per line)."""
+    def special_changes(self) -> dict[str, Any]:
+        """Lists from lines; the heading without surrounding spaces."""
         return {
             "title": self.title.data.strip(),
             "strengths": _lines(self.strengths.data),
             "challenges": _lines(self.challenges.data),
-            "social": self.social.data or "",
-            "emotional": self.emotional.data or "",
-            "academic": self.academic.data or "",
-            "body": self.body.data or "",
         }
 
 
@@ -308,11 +268,11 @@ class OwnWordsForm(DocumentForm):
         super().__init__(*args, **kw)
         self._field = field_name
 
-    def values_of(self, document: DocumentBase | None) -> dict[str, str]:
-        """Form strings of the viewer's own words."""
-        return {} if document is None else {"words": getattr(document, self._field)}
+    def special_values(self, document: DocumentBase) -> dict[str, str]:
+        """The viewer's own words."""
+        return {"words": getattr(document, self._field)}
 
-    def changes(self) -> dict[str, Any]:
+    def special_changes(self) -> dict[str, Any]:
         """Only the viewer's own field."""
         return {self._field: self.words.data or ""}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -206,6 +207,23 @@ def _author_fields(page: LogPage) -> dict[str, Any]:
     }
 
 
+def _note_maker(page: LogPage, entry: str, target: DocRef) -> Callable[[dict[str, Any]], Change]:
+    """How a submitted evaluation or comment becomes a new document about ``target``."""
+
+    def make(values: dict[str, Any]) -> Change:
+        note = Evaluation(
+            id=new_document_id(),
+            entry=entry,
+            target_kind=target.kind,
+            target=target.id,
+            **_author_fields(page),
+            **values,
+        )
+        return Change((note,))
+
+    return make
+
+
 def _may_evaluate(page: LogPage, activity: Activity) -> bool:
     """The responsible evaluates their own activity; the holder may evaluate any."""
     if activity.responsible_is_guardian:
@@ -223,22 +241,11 @@ def evaluate(log_id: str, activity_id: str) -> Answer:
     if not _may_evaluate(page, activity):
         raise NoAccess(log_id)
 
-    def make(values: dict[str, Any]) -> Change:
-        evaluation = Evaluation(
-            id=new_document_id(),
-            entry="evaluation",
-            target_kind="activity",
-            target=activity.id,
-            **_author_fields(page),
-            **values,
-        )
-        return Change((evaluation,))
-
     return run_form(
         page,
         EvaluationForm(),
         target=None,
-        make_change=make,
+        make_change=_note_maker(page, "evaluation", DocRef("activity", activity.id)),
         template="log/form.html",
         done=_back(page, f"activity-{activity_id}"),
         message=_("The evaluation is saved."),
@@ -255,22 +262,11 @@ def comment(log_id: str, kind: str, target_id: str) -> Answer:
     page = _work_page(log_id)
     target = document(page, kind, target_id)
 
-    def make(values: dict[str, Any]) -> Change:
-        note = Evaluation(
-            id=new_document_id(),
-            entry="comment",
-            target_kind=kind,
-            target=target_id,
-            **_author_fields(page),
-            **values,
-        )
-        return Change((note,))
-
     return run_form(
         page,
         CommentForm(),
         target=None,
-        make_change=make,
+        make_change=_note_maker(page, "comment", DocRef(kind, target_id)),
         template="log/form.html",
         done=_back(page, f"{kind}-{target_id}"),
         message=_("The comment is saved."),
