@@ -76,10 +76,12 @@ class AccessLog:
         self._cipher_for = cipher_for
         self.group_seconds = group_seconds
         self._pending: dict[str, tuple[int, str]] = {}  # log id → newest unsynced (seq, hash)
-        self._tails: dict[str, tuple[int, int, str]] = {}  # log id → (file size, seq, hash)
+        # log id → ((inode, size) of the file after our last entry, seq, hash)
+        self._tails: dict[str, tuple[tuple[int, int], int, str]] = {}
         self._pending_lock = threading.Lock()
         self._wake = threading.Event()
         self._flusher: threading.Thread | None = None
+        self._flush_at_exit = False
         self.fsyncs = 0
 
     def append(self, log_id: str, entry: AccessEntry, durable: bool = False) -> int:
@@ -96,13 +98,13 @@ class AccessLog:
             fd = os.open(self._path(log_id, "log"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 os.write(fd, line)
-                size = os.fstat(fd).st_size
+                written = os.fstat(fd)
                 if durable or self.group_seconds <= 0:
                     os.fsync(fd)
                     self.fsyncs += 1
             finally:
                 os.close(fd)
-            self._tails[log_id] = (size, seq + 1, digest)
+            self._tails[log_id] = ((written.st_ino, written.st_size), seq + 1, digest)
             if durable or self.group_seconds <= 0:
                 with self._pending_lock:
                     self._pending.pop(log_id, None)
@@ -136,7 +138,9 @@ class AccessLog:
                     target=self._flush_forever, name="access-log-flush", daemon=True
                 )
                 self._flusher.start()
-                atexit.register(self.flush)
+                if not self._flush_at_exit:
+                    atexit.register(self.flush)
+                    self._flush_at_exit = True
         self._wake.set()
 
     def _flush_forever(self) -> None:
@@ -195,11 +199,11 @@ class AccessLog:
         """
         path = self._path(log_id, "log")
         try:
-            current_size = os.stat(path).st_size
+            stat = os.stat(path)
         except FileNotFoundError:
             return 0, GENESIS
         known = self._tails.get(log_id)
-        if known is not None and current_size == known[0]:
+        if known is not None and (stat.st_ino, stat.st_size) == known[0]:
             return known[1], known[2]  # nobody appended since our own last entry
         with path.open("r+b") as handle:
             size = handle.seek(0, os.SEEK_END)

@@ -87,28 +87,28 @@ class Changes:
         form_keys = self.instance.form_keys  # type: ignore[attr-defined]
         claimed = bool(form_key)
         if claimed:
-            done = form_keys.claim(user.principal, form_key, log_id)
+            try:
+                done = form_keys.claim(user.principal, form_key, log_id)
+            except (KeyError, TimeoutError):
+                raise RuleViolation("stale_form", "the form's key cannot be used") from None
             if done is not None:
                 return str(done)  # the same form again: it was saved once, do nothing
         try:
-            revision = self._apply(user, log_id, change, expected_revision, service, now)
+            revision, decision, section, verb = self._apply(user, log_id, change, expected_revision)
         except BaseException:
             if claimed:
                 form_keys.release(user.principal, form_key)
             raise
-        if claimed:
+        if claimed:  # the commit is made: a resent form must find it, whatever happens next
             form_keys.complete(user.principal, form_key, revision)
+        self._record(log_id, user, decision, section, verb, service, now)  # type: ignore[attr-defined]
         return revision
 
     def _apply(
-        self,
-        user: User,
-        log_id: str,
-        change: Change,
-        base: str,
-        service: str,
-        now: datetime,
-    ) -> str:
+        self, user: User, log_id: str, change: Change, base: str
+    ) -> tuple[str, Decision, Section, str]:
+        """Decide and commit; returns the revision and what the access log needs."""
+        now = datetime.now(UTC)
         logs = self.instance.logs  # type: ignore[attr-defined]
         refs = change.refs
         if not refs:
@@ -142,9 +142,7 @@ class Changes:
             except EditConflict:
                 continue  # the log moved between our read and our commit: look again
             section = SECTION_OF_KIND[refs[0].kind]
-            verb = _ACCESS_LOG_ACTION.get(change.event, "write")
-            self._record(log_id, user, decision, section, verb, service, now)  # type: ignore[attr-defined]
-            return revision
+            return revision, decision, section, _ACCESS_LOG_ACTION.get(change.event, "write")
         raise EditConflict(base, None)
 
     def _head_snapshot(self, log_id: str) -> LogSnapshot:

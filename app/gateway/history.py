@@ -94,7 +94,13 @@ class HistoryVerbs:
         form_key: str = "",
         service: str = "",
     ) -> str:
-        """Bring an old version back as a new change (WRITE on its section)."""
+        """Bring an old version back as a new change (WRITE on its section).
+
+        Only the work and the subject's own sections can be restored: an old
+        overview, participant or consent would roll back who may see the log.
+        """
+        if ref.kind not in RESTORABLE:
+            raise NoAccess(log_id)
         old = self.read_version(user, log_id, ref, revision)
         if old is None:
             raise NoAccess(log_id)
@@ -137,6 +143,7 @@ class HistoryVerbs:
 
 
 _ACCESS_KINDS = frozenset({"log", "participant", "consent"})
+RESTORABLE = frozenset({"goal", "activity", "evaluation", "presentation", "initiative"})
 
 
 def _is_revision(text: str) -> bool:
@@ -158,6 +165,10 @@ def _fields(document: DocumentBase | None) -> dict[str, object]:
     if document is None:
         return {}
     # Ids of authors and files mean nothing to a reader; names are shown elsewhere.
+    # A fødselsnummer is never shown on a page, so it is never part of a comparison.
     hidden = {"schema_version", "id", "kind", "created_by", "written_by", "author", "photo"}
-    values = document.model_dump(mode="json", exclude=hidden)
-    return {name: value for name, value in values.items()}
+    values = document.model_dump(mode="json", exclude=hidden | {"given_by_fnr"})
+    subject = values.pop("subject", None)
+    if isinstance(subject, dict):
+        values.update({f"subject_{k}": v for k, v in subject.items() if k != "fnr"})
+    return values

@@ -19,6 +19,7 @@ _SCHEMA = (
     "PRIMARY KEY (principal, key)) WITHOUT ROWID"
 )
 KEEP_SECONDS = 7 * 24 * 3600  # longer than any session, so a stale tab is still recognised
+ABANDONED_SECONDS = 30  # a claim with no revision this old was left by a worker that died
 
 
 class FormKeys:
@@ -48,12 +49,19 @@ class FormKeys:
             row = (
                 self._db()
                 .execute(
-                    "SELECT log_id, revision FROM form_keys WHERE principal = ? AND key = ?",
+                    "SELECT log_id, revision, at FROM form_keys WHERE principal = ? AND key = ?",
                     (principal, key),
                 )
                 .fetchone()
             )
             if row is None:  # the first attempt failed and let go: try again ourselves
+                return self.claim(principal, key, log_id)
+            if not row[1] and row[2] < time.time() - ABANDONED_SECONDS:
+                with self._db() as db:  # its worker died between claim and commit
+                    db.execute(
+                        "DELETE FROM form_keys WHERE principal = ? AND key = ? AND revision = ''",
+                        (principal, key),
+                    )
                 return self.claim(principal, key, log_id)
             if row[0] != log_id:
                 raise KeyError("a form key is used for one log only")

@@ -37,16 +37,16 @@ class HeadLedger:
         self.path = path
         self._key = key
         self._local = threading.local()
-        self._verified: dict[str, str] = {}  # repo → the head last verified in this process
         self._db().execute(_SCHEMA)
 
     def record(self, repo: str, head: str) -> None:
         """Note the head a commit just produced."""
-        self._verified[repo] = head
         with self._db() as db:
             db.execute(
                 "INSERT OR REPLACE INTO heads VALUES (?, ?, ?)", (repo, head, self._mac(repo, head))
             )
+        # Our own commits do not move data_version, so the memo must follow them here.
+        self._memo()[repo] = (head, self._db().execute("PRAGMA data_version").fetchone()[0])
 
     def verify(self, repo: str, head: str, contains: Callable[[str], bool]) -> None:
         """Accept ``head`` if it is the recorded head or a descendant; raise RolledBack otherwise.
@@ -54,9 +54,12 @@ class HeadLedger:
         ``contains(revision)`` says whether the repository's history includes a revision.
         A repository the ledger has never seen is recorded (trust on first use).
         """
-        if self._verified.get(repo) == head:
-            return  # this process verified exactly this head already
-        row = self._db().execute("SELECT head, mac FROM heads WHERE repo = ?", (repo,)).fetchone()
+        db = self._db()
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        verified = self._memo()
+        if verified.get(repo) == (head, version):
+            return  # verified here already, and no process has changed the ledger since
+        row = db.execute("SELECT head, mac FROM heads WHERE repo = ?", (repo,)).fetchone()
         if row is None:
             self.record(repo, head)
             return
@@ -67,13 +70,25 @@ class HeadLedger:
             if not contains(known):
                 raise RolledBack(f"{repo} no longer contains its last known head")
             self.record(repo, head)  # ahead of the ledger: a crash after commit, or another writer
-        self._verified[repo] = head
+        self._memo()[repo] = (head, db.execute("PRAGMA data_version").fetchone()[0])
 
     def forget(self, repo: str) -> None:
         """Drop a repository (after shredding)."""
-        self._verified.pop(repo, None)
+        self._memo().pop(repo, None)
         with self._db() as db:
             db.execute("DELETE FROM heads WHERE repo = ?", (repo,))
+
+    def _memo(self) -> dict[str, tuple[str, int]]:
+        """Heads this thread verified, with SQLite's data_version at the time.
+
+        data_version changes when another connection (another worker or
+        process) commits to the ledger, so a memo never outlives a change made
+        elsewhere; it is per thread because the counter is per connection.
+        """
+        memo: dict[str, tuple[str, int]] | None = getattr(self._local, "memo", None)
+        if memo is None:
+            memo = self._local.memo = {}
+        return memo
 
     def _mac(self, repo: str, head: str) -> str:
         return hmac.new(self._key, f"{repo}|{head}".encode(), hashlib.sha256).hexdigest()

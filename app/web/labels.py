@@ -104,6 +104,10 @@ FIELD = {
     "guardian_words": _l("The guardians' words"),
     "raised_by": _l("Who raised the concern?"),
     "raised_on": _l("When?"),
+    "subject_given_name": _l("Given name"),
+    "subject_family_name": _l("Family name"),
+    "subject_birth_date": _l("Date of birth"),
+    "level": _l("BTI level"),
 }
 SECTION = {
     "overview": _l("Overview"),

@@ -14,6 +14,7 @@ The cache lives in the worker's memory only: nothing decrypted reaches disk.
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Any
 
@@ -25,8 +26,10 @@ from app.logs.cache import LruCache
 from app.web.i18n import select_locale
 from app.web.users import current_user
 
-_CSRF = "@@csrf-placeholder@@"
-_NONCE = "@@nonce-placeholder@@"
+# Random per process: text a user writes into the log can never contain them, so
+# the swap on the way out can never put a token or nonce into someone's text.
+_CSRF = f"csrf-{secrets.token_hex(16)}"
+_NONCE = f"nonce-{secrets.token_hex(16)}"
 pages: LruCache[tuple[object, ...], str] = LruCache(512)
 
 

@@ -462,3 +462,19 @@ def test_an_altered_ledger_entry_is_refused(instance: Instance) -> None:
     with pytest.raises(CorruptLog):
         restarted.logs.snapshot(snap.log_id)
     restarted.close()
+
+
+def test_a_rollback_is_seen_by_a_process_that_verified_the_old_head(instance: Instance) -> None:
+    """Worker A verified r1; worker B committed r2; the branch is reset to r1: A refuses it."""
+    import subprocess
+
+    snap = create_log(instance)
+    other = open_instance(instance.settings)  # another worker, with its own ledger memo
+    r1 = other.logs.save(snap.log_id, [_goal()], expected_revision=snap.revision, actor_id="s-b")
+    assert instance.logs.snapshot(snap.log_id).revision == r1  # A verifies r1
+    other.logs.save(snap.log_id, [_goal()], expected_revision=r1, actor_id="s-b")  # B: r2
+    path = str(instance.store.path_of(snap.log_id))
+    subprocess.run(["git", "-C", path, "update-ref", "refs/heads/main", r1], check=True)
+    with pytest.raises(CorruptLog, match="rolled back"):
+        instance.logs.snapshot(snap.log_id)
+    other.close()

@@ -9,6 +9,8 @@ save, so back and reload never send it again.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,8 +24,10 @@ from app.access import Section, User
 from app.blueprints.context import portal
 from app.blueprints.log.forms import DocumentForm
 from app.documents.base import DocumentBase
-from app.gateway import LogPage
+from app.errors import RULES
+from app.gateway import LogPage, NoAccess
 from app.gateway.changes import Change, DocumentConflict
+from app.logs.errors import RuleViolation
 from app.logs.layout import DocRef
 from app.logs.merge import merge_fields
 from app.web.i18n import select_locale
@@ -49,16 +53,12 @@ def open_page(log_id: str, section: Section, record: bool = True) -> LogPage:
 
 def require_write(page: LogPage, section: Section) -> None:
     """Forms of a section the viewer may not write look like a missing page."""
-    from app.gateway import NoAccess
-
     if section not in page.writable:
         raise NoAccess(page.log_id)
 
 
 def document(page: LogPage, kind: str, doc_id: str) -> DocumentBase:
     """A document the viewer can see on this page, or a 404."""
-    from app.gateway import NoAccess
-
     try:
         found = page.snapshot.documents.get(DocRef(kind, doc_id))
     except ValueError:
@@ -107,16 +107,52 @@ def run_form(
             page.log_id,
             change,
             expected_revision=form.revision.data or "",
-            form_key=form.form_key.data or "",
+            form_key=submission_key(form.form_key.data or ""),
             service=current_service(),
         )
     except ValidationError as invalid:
         _attach_errors(form, invalid)
         return render_template(template, page=page, form=form, **context), 400
+    except RuleViolation as broken:  # explained above the form; what was typed stays
+        problem = str(RULES.get(broken.code, RULES["stale_form"]))
+        return render_template(template, page=page, form=form, problem=problem, **context), 400
     except DocumentConflict as conflict:
         return _merge_view(page, form, target, conflict, template, context)
     flash(message, "success")
     return redirect(done)
+
+
+def submission_key(form_key: str) -> str:
+    """The idempotency key of this submission: the form's key and what was sent.
+
+    The same form sent twice (a double-click, a reload) has the same key and is
+    saved once. Sent again after going back and changing it, it is a new
+    submission against its old revision, so the conflict check sees it.
+    """
+    if not form_key:
+        return ""
+    sent = sorted((k, v) for k, v in request.form.items(multi=True) if k != "csrf_token")
+    digest = hashlib.sha256(json.dumps(sent, ensure_ascii=False).encode()).hexdigest()[:32]
+    return f"{form_key[:64]}:{digest}"
+
+
+def document_or_version(page: LogPage, kind: str, doc_id: str) -> DocumentBase:
+    """A document of the log; on a sent form also one deleted since the form was drawn.
+
+    Someone may delete an entry while another person edits it. The edit must
+    not end in a "not found": the version the form was drawn from is used, and
+    the change then meets the deletion as a conflict, with the text kept.
+    """
+    try:
+        return document(page, kind, doc_id)
+    except NoAccess:
+        revision = request.form.get("revision", "") if request.method == "POST" else ""
+        if not revision:
+            raise
+        found = portal().read_version(viewer(), page.log_id, DocRef(kind, doc_id), revision)
+        if found is None:
+            raise
+        return found
 
 
 def _fill(form: DocumentForm, values: dict[str, str]) -> None:

@@ -10,7 +10,8 @@ from app.access import Section
 from app.blueprints.context import portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import Answer, open_page, viewer
-from app.gateway import NoAccess
+from app.documents.base import DocumentBase
+from app.gateway import LogPage, NoAccess
 from app.gateway.changes import DocumentConflict
 from app.logs.layout import DocRef
 from app.rendering import render_markdown
@@ -63,14 +64,28 @@ def document_history(log_id: str, kind: str, doc_id: str) -> str:
         new=new,
         fields=fields,
         current=current,
-        may_restore=Section(_section(kind)) in page.writable,
+        may_restore=may_restore(page, ref),
     )
 
 
-def _section(kind: str) -> str:
-    from app.gateway.sections import SECTION_OF_KIND
+def may_restore(page: LogPage, ref: DocRef, old: DocumentBase | None = None) -> bool:
+    """Who may bring back an old version: the same people who may change it now.
 
-    return SECTION_OF_KIND[kind].value
+    Goals and activities: those who plan (not a child). Evaluations and comments:
+    their author, or the holder. The presentation and the initiative: the holder.
+    """
+    if ref.kind in ("goal", "activity"):
+        return page.may_write("work") and page.viewer.relation != "child"
+    if ref.kind == "evaluation":
+        authors = {getattr(d, "written_by", None) for d in (old, page.snapshot.documents.get(ref))}
+        return page.may_write("work") and (
+            page.viewer.is_holder or any(page.wrote(a) for a in authors if a)
+        )
+    if ref.kind == "presentation":
+        return page.may_write("presentation") and page.viewer.is_holder
+    if ref.kind == "initiative":
+        return page.may_write("overview")
+    return False
 
 
 @bp.post("/historikk/<kind>/<doc_id>/gjenopprett")
@@ -78,12 +93,16 @@ def _section(kind: str) -> str:
 def restore(log_id: str, kind: str, doc_id: str) -> Answer:
     """Bring an old version back as a new change; the history keeps everything."""
     ref = _ref(log_id, kind, doc_id)
+    page = open_page(log_id, Section.OVERVIEW, record=False)
+    version = request.form.get("version", "")
+    if not may_restore(page, ref, portal().read_version(viewer(), log_id, ref, version)):
+        raise NoAccess(log_id)
     try:
         portal().restore(
             viewer(),
             log_id,
             ref,
-            request.form.get("version", ""),
+            version,
             expected_revision=request.form.get("revision", ""),
             form_key=request.form.get("form_key", ""),
             service=current_service(),

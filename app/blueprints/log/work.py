@@ -17,6 +17,7 @@ from app.blueprints.log import bp
 from app.blueprints.log.common import (
     Answer,
     document,
+    document_or_version,
     open_page,
     require_write,
     run_form,
@@ -115,7 +116,7 @@ def edit_goal(log_id: str, goal_id: str) -> Answer:
     """Change a goal's title, arena, status or description."""
     page = _work_page(log_id)
     _plans(page)
-    goal = document(page, "goal", goal_id)
+    goal = document_or_version(page, "goal", goal_id)
     return run_form(
         page,
         GoalForm(),
@@ -177,7 +178,7 @@ def edit_activity(log_id: str, activity_id: str) -> Answer:
     """Change an activity."""
     page = _work_page(log_id)
     _plans(page)
-    activity = document(page, "activity", activity_id)
+    activity = document_or_version(page, "activity", activity_id)
     form = ActivityForm(responsible=_responsible_choices(page), new=False, today=page.today)
     return run_form(
         page,
