@@ -400,3 +400,49 @@ def test_the_history_of_the_overview_never_shows_a_national_identity_number(
     consent = next(d for d in snapshot(fresh_app, jonas).documents.values() if d.kind == "consent")
     page = lise.get(f"/logg/{jonas}/historikk/consent/{consent.id}").data.decode()
     assert consent.given_by_fnr not in page  # type: ignore[attr-defined]
+
+
+def test_two_people_saving_different_goals_at_the_same_moment_both_succeed(
+    fresh_app: Flask,
+) -> None:
+    import threading
+
+    nora = demo_log_ids(fresh_app)["Nora"]
+    hilde, kari = fresh_app.test_client(), fresh_app.test_client()
+    login(hilde, "staff:hilde")
+    login(kari, "citizen:kari")
+    first, second = snapshot(fresh_app, nora).of_kind(Goal)[:2]
+    jobs = []
+    for client, goal in ((hilde, first), (kari, second)):
+        path = f"/logg/{nora}/mal/{goal.id}/endre"
+        data = {
+            **form_values(client, path),
+            "title": goal.title + " – samtidig",
+            "arena": goal.arena.value,
+            "status": goal.status,
+        }
+        jobs.append((client, path, data))
+    start, answers = threading.Barrier(2), []
+
+    def send(client: FlaskClient, path: str, data: dict[str, str]) -> None:
+        start.wait()
+        answers.append(client.post(path, data=data).status_code)
+
+    threads = [threading.Thread(target=send, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [302, 302]
+    titles = {g.title for g in snapshot(fresh_app, nora).of_kind(Goal)}
+    assert {first.title + " – samtidig", second.title + " – samtidig"} <= titles
+
+
+def test_my_logs_counts_what_is_overdue_for_me(app: Flask) -> None:
+    hilde = app.test_client()
+    login(hilde, "staff:hilde")
+    page = hilde.get("/ansatt/").data.decode()
+    assert "2 frister passert" in page  # the demo's greeting activity: deadline and evaluation
+    per = app.test_client()
+    login(per, "staff:per")
+    assert re.search(r"\d+ frist(er)? passert", per.get("/ansatt/").data.decode()) is None
