@@ -18,6 +18,7 @@ from app.gateway.history import HistoryVerbs
 from app.gateway.people import People, resolve_people
 from app.gateway.sections import SECTION_OF_KIND
 from app.instance import Instance
+from app.logs.cache import LruCache
 from app.logs.deadlines import overdue_count
 from app.logs.errors import DocumentNotFound, LogNotFound, RuleViolation
 from app.logs.rules import age_on
@@ -109,6 +110,7 @@ class Portal(Changes, HistoryVerbs):
         """Use the instance's services and settings."""
         self.instance = instance
         self.youth_age = instance.settings.youth_consent_age
+        self._facts_cache: LruCache[tuple[str, str], LogFacts] = LruCache(1024)
 
     def my_logs(self, user: User, now: datetime | None = None) -> list[LogSummary]:
         """The logs the user may open, from the index; each one re-checked on consent."""
@@ -167,9 +169,7 @@ class Portal(Changes, HistoryVerbs):
             snapshot = self.instance.logs.snapshot(log_id)  # decrypted once, decided on, filtered
         except (LogNotFound, DocumentNotFound):
             raise NoAccess(log_id) from None
-        facts = facts_from_documents(
-            log_id, snapshot.documents.values(), self.instance.index.person_principal
-        )
+        facts = self._facts_of(snapshot)
         allowed = scope(user, facts, now, self.youth_age)
         decision = allowed.decision(Action.READ, Section.OVERVIEW)
         if decision and section != Section.OVERVIEW:
@@ -255,6 +255,17 @@ class Portal(Changes, HistoryVerbs):
         entries = self.instance.access_log.entries(log_id)
         self._record(log_id, user, decision, Section.ACCESS_LOG, "read", service, now)
         return entries
+
+    def _facts_of(self, snapshot: LogSnapshot) -> LogFacts:
+        """The facts of one revision; a revision never changes, so they are kept."""
+        key = (snapshot.log_id, snapshot.revision)
+        facts = self._facts_cache.get(key)
+        if facts is None:
+            facts = facts_from_documents(
+                snapshot.log_id, snapshot.documents.values(), self.instance.index.person_principal
+            )
+            self._facts_cache.put(key, facts)
+        return facts
 
     def _facts(self, log_id: str) -> tuple[LogFacts, LogOverview]:
         try:

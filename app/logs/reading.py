@@ -57,7 +57,7 @@ class LogReader:
         is the one changed document.
         """
         with self._open(log_id) as (repo, codec):
-            revision = revision or repo.head()
+            revision = revision or self._threads.head  # read and verified by _open just now
             if revision is None:
                 raise LogNotFound(log_id)
             known = self.snapshots_cache.get((log_id, revision))
@@ -158,6 +158,7 @@ class LogReader:
                 self.ledger.verify(log_id, head, repo.contains)
         except RolledBack as exc:
             raise CorruptLog(f"log {log_id} was rolled back: {exc}") from None
+        self._threads.head = head
         yield repo, codec
 
     def _repository(self, log_id: str) -> LogRepository:
