@@ -100,6 +100,14 @@ def test_holder_and_guardian_work_in_the_log(browser: Browser, server: str) -> N
     expect(hilde.locator("del").first).to_be_visible()
     expect(hilde.locator("ins").first).to_contain_text("i forbindelse med")
     _accessible(hilde)
+    # Compare two chosen versions: the first one against the newest.
+    versions = hilde.get_by_label("Sammenlign versjonen fra").locator("option")
+    first_version = versions.nth(versions.count() - 1).get_attribute("value")
+    hilde.get_by_label("Sammenlign versjonen fra").select_option(first_version)
+    hilde.get_by_role("button", name="Sammenlign").click()
+    expect(hilde.locator(".diff del").first).to_be_visible()
+    assert f"fra={first_version}" in hilde.url
+    _accessible(hilde)
     hilde.get_by_role("button", name="Gjenopprett denne versjonen").last.click()
     expect(hilde.get_by_role("status")).to_contain_text("Den gamle versjonen er gjenopprettet")
     _accessible(hilde)
