@@ -1,0 +1,151 @@
+"""The kindergarten demo log (Nora, 4): goals at home and in kindergarten, an overdue
+activity, an evaluation, a guardian's comment, a meeting and a message."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app.demo.people import (
+    MUNICIPALITY,
+    STAFF,
+    at,
+    consent,
+    demo_citizens,
+    participant,
+    synthetic_fnr,
+)
+from app.documents.fields import Arena, LogTemplate, Service
+from app.documents.meetings import Attendee, CalendarEntry, Meeting, Message
+from app.documents.overview import Initiative, Presentation, Subject
+from app.documents.work import Activity, Evaluation, Goal
+from app.logs.ids import new_document_id
+from app.logs.service import LogService
+
+
+def kindergarten_log(logs: LogService, today: date) -> str:
+    people, start = demo_citizens(today), today - timedelta(days=120)
+    hilde = participant(STAFF["hilde"], start)
+    services = [Service.KINDERGARTEN, Service.HEALTH_STATION]
+    snap = logs.create_log(
+        actor_id=hilde.user_id,
+        template=LogTemplate.KINDERGARTEN,
+        subject=Subject(
+            fnr=synthetic_fnr(date(2022, 3, 14), 101),
+            given_name="Nora",
+            family_name="Berg",
+            birth_date=date(2022, 3, 14),
+        ),
+        municipality=MUNICIPALITY,
+        unit_id=STAFF["hilde"].unit_id,
+        holder=hilde,
+        consents=[
+            consent(people["kari"], "guardian", services, start),
+            consent(people["ola"], "guardian", services, start),
+        ],
+        initiative=Initiative(
+            id=new_document_id(),
+            raised_by="staff",
+            raised_by_participant=hilde.id,
+            raised_on=start,
+            body="Nora snakker lite i barnehagen og trekker seg fra leken.",
+        ),
+        today=start,
+    )
+    goal = Goal(
+        id=new_document_id(),
+        title="Nora deltar i lek med to andre barn",
+        arena=Arena.KINDERGARTEN_SCHOOL,
+        body="Vi starter med korte økter i små grupper.",
+    )
+    home = Goal(
+        id=new_document_id(),
+        title="Nora forteller om dagen sin hjemme",
+        arena=Arena.HOME_LEISURE,
+        body="Foreldrene spør om én fin ting og én vanskelig ting hver kveld.",
+    )
+    activity = Activity(
+        id=new_document_id(),
+        goal=goal.id,
+        title="Lekegruppe tre ganger i uka",
+        responsible=hilde.id,
+        deadline=today + timedelta(days=30),
+        evaluate_on=today + timedelta(days=35),
+        status="ongoing",
+    )
+    greeting = Activity(
+        id=new_document_id(),
+        goal=goal.id,
+        title="Nora hilser på en voksen når hun kommer om morgenen",
+        responsible=hilde.id,
+        deadline=today - timedelta(days=5),
+        evaluate_on=today - timedelta(days=2),
+        status="ongoing",
+        position=1,
+        body="Hilde tar imot Nora i garderoben og hjelper henne i gang.",
+    )
+    rev = logs.save(
+        snap.log_id,
+        [goal, home, activity, greeting],
+        expected_revision=snap.revision,
+        actor_id=hilde.user_id,
+    )
+    presentation = snap.of_kind(Presentation)[0].revised(
+        strengths=["Glad i å tegne", "God til å hjelpe de minste"],
+        challenges=["Sier lite i store grupper"],
+        social="Trives best med én venn om gangen.",
+    )
+    rev = logs.save(snap.log_id, [presentation], expected_revision=rev, actor_id=hilde.user_id)
+    evaluation = Evaluation(
+        id=new_document_id(),
+        target_kind="activity",
+        target=activity.id,
+        author=hilde.id,
+        written_by=hilde.user_id,
+        written_on=today - timedelta(days=3),
+        worked="Nora tok selv initiativ til lek med Emil to ganger denne uka.",
+        did_not_work="Når gruppa blir større enn tre, trekker hun seg unna.",
+        why="Små grupper gir henne ro til å prøve.",
+        decision="continue",
+    )
+    meeting = Meeting(
+        id=new_document_id(),
+        title="Oppstartsmøte",
+        starts_at=at(start, 9),
+        place="Solsikken barnehage, møterom Blåklokke",
+        agenda=["Presentasjon", "Mål og aktiviteter", "Neste møte"],
+        minute_taker=hilde.id,
+        status="held",
+        attendees=[Attendee(participant=hilde.id), Attendee(name="Kari Berg", role="guardian")],
+        body="Vi ble enige om lekegruppe, og at foreldrene spør om dagen hver kveld.",
+    )
+    kari = logs.index.person_principal(people["kari"].fnr)
+    comment = Evaluation(
+        id=new_document_id(),
+        entry="comment",
+        target_kind="goal",
+        target=home.id,
+        author_role="guardian",
+        written_by=kari,
+        written_on=today - timedelta(days=1),
+        body="Hun forteller mest når vi går tur etter middag.",
+    )
+    rev = logs.save(
+        snap.log_id, [evaluation, meeting], expected_revision=rev, actor_id=hilde.user_id
+    )
+    rev = logs.save(snap.log_id, [comment], expected_revision=rev, actor_id=kari)
+    calendar = CalendarEntry(
+        id=new_document_id(),
+        title="Evalueringsmøte",
+        starts_at=at(today + timedelta(days=35), 13),
+        place="Solsikken",
+    )
+    message = Message(
+        id=new_document_id(),
+        author=hilde.user_id,
+        author_role="participant",
+        sent_at=at(today, 8),
+        subject_line="Innkalling til evalueringsmøte",
+        body="Hei! Vi inviterer til evalueringsmøte. Hilsen Hilde",
+    )
+    logs.save(snap.log_id, [calendar, message], expected_revision=rev, actor_id=hilde.user_id)
+    return snap.log_id

@@ -1,0 +1,87 @@
+"""The youth's own log (Sara, 16, who consented herself) and a closed log (Liam)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app.demo.people import (
+    MUNICIPALITY,
+    STAFF,
+    consent,
+    demo_citizens,
+    participant,
+    sara_birth,
+    synthetic_fnr,
+)
+from app.documents.fields import Arena, ClosingReason, LogStatus, LogTemplate, Service
+from app.documents.overview import Subject
+from app.documents.work import Goal
+from app.logs.ids import new_document_id
+from app.logs.service import LogService
+
+
+def youth_log(logs: LogService, today: date) -> str:
+    sara, start = demo_citizens(today)["sara"], today - timedelta(days=60)
+    maria = participant(STAFF["maria"], start)
+    snap = logs.create_log(
+        actor_id=maria.user_id,
+        template=LogTemplate.HEALTH_STATION,
+        subject=Subject(
+            fnr=sara.fnr, given_name="Sara", family_name="Ahmed", birth_date=sara_birth(today)
+        ),
+        municipality=MUNICIPALITY,
+        unit_id=STAFF["maria"].unit_id,
+        holder=maria,
+        consents=[consent(sara, "subject", [Service.SCHOOL_HEALTH], start)],
+        today=start,
+    )
+    goal = Goal(
+        id=new_document_id(),
+        title="Sara sover minst sju timer om natta",
+        arena=Arena.HOME_LEISURE,
+        body="Sara vil selv følge med på søvnen i en dagbok.",
+    )
+    logs.save(snap.log_id, [goal], expected_revision=snap.revision, actor_id=maria.user_id)
+    return snap.log_id
+
+
+def closed_log(logs: LogService, today: date) -> str:
+    emma, start = demo_citizens(today)["emma"], today - timedelta(days=700)
+    hilde = participant(STAFF["hilde"], start)
+    snap = logs.create_log(
+        actor_id=hilde.user_id,
+        template=LogTemplate.KINDERGARTEN,
+        subject=Subject(
+            fnr=synthetic_fnr(date(2020, 12, 1), 808),
+            given_name="Liam",
+            family_name="Johansen",
+            birth_date=date(2020, 12, 1),
+        ),
+        municipality=MUNICIPALITY,
+        unit_id=STAFF["hilde"].unit_id,
+        holder=hilde,
+        consents=[
+            consent(
+                emma,
+                "guardian",
+                [Service.KINDERGARTEN],
+                start,
+                note="Far har ikke foreldreansvar; mor har bekreftet dette.",
+            )
+        ],
+        today=start,
+    )
+    goal = Goal(
+        id=new_document_id(),
+        title="Liam kler på seg selv i garderoben",
+        arena=Arena.KINDERGARTEN_SCHOOL,
+        status="reached",
+    )
+    rev = logs.save(snap.log_id, [goal], expected_revision=snap.revision, actor_id=hilde.user_id)
+    closed = snap.overview.revised(
+        status=LogStatus.CLOSED,
+        closed_on=today - timedelta(days=30),
+        closing_reason=ClosingReason.GOALS_REACHED,
+    )
+    logs.save(snap.log_id, [closed], expected_revision=rev, actor_id=hilde.user_id)
+    return snap.log_id

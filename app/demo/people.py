@@ -1,0 +1,167 @@
+"""The demo municipality's people: staff, units and citizens, with synthetic identities.
+
+Every fødselsnummer here is synthetic in Skatteetaten's Tenor style (month + 80),
+so it can never belong to a real person. Staff ids match the demo directory
+that the gateway's demo login lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from app.documents.fields import Service
+from app.documents.fnr import complete_check_digits
+from app.documents.people import Consent, Participant
+from app.logs.ids import new_document_id
+
+MUNICIPALITY = "Demo kommune"
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    """A demo staff member: opaque user id, name, service, unit and municipal roles."""
+
+    user_id: str
+    name: str
+    service: Service
+    unit_id: str
+    job_title: str
+    roles: tuple[str, ...] = ()
+
+
+STAFF = {
+    "hilde": DemoStaff(
+        "s-4f1c2a7e", "Hilde Solberg", Service.KINDERGARTEN, "enhet-solsikken", "Pedagogisk leder"
+    ),
+    "per": DemoStaff(
+        "s-9b3e5d10", "Per Aasen", Service.SCHOOL, "enhet-nordby-skole", "Kontaktlærer"
+    ),
+    "ingrid": DemoStaff("s-2d7a8c44", "Ingrid Myhre", Service.PPT, "enhet-ppt", "PP-rådgiver"),
+    "maria": DemoStaff(
+        "s-61e0b9f3", "Maria Lund", Service.SCHOOL_HEALTH, "enhet-helsestasjon", "Helsesykepleier"
+    ),
+    "tor": DemoStaff(
+        "s-c85f2e17", "Tor Eriksen", Service.SCHOOL, "enhet-nordby-skole", "Sosiallærer"
+    ),
+    "kjersti": DemoStaff(
+        "s-7aa31c05",
+        "Kjersti Holm",
+        Service.SCHOOL,
+        "enhet-nordby-skole",
+        "Rektor",
+        ("unit_leader",),
+    ),
+    "bjorn": DemoStaff(
+        "s-3e9d6b21",
+        "Bjørn Strand",
+        Service.OTHER,
+        "enhet-oppvekst",
+        "BTI-koordinator",
+        ("coordinator",),
+    ),
+    "anne": DemoStaff(
+        "s-85c0f4d9", "Anne Vik", Service.OTHER, "enhet-arkiv", "Arkivar", ("archivist",)
+    ),
+}
+
+UNITS = {
+    "enhet-solsikken": ("Solsikken barnehage", Service.KINDERGARTEN),
+    "enhet-nordby-skole": ("Nordby skole", Service.SCHOOL),
+    "enhet-ppt": ("PPT", Service.PPT),
+    "enhet-helsestasjon": ("Helsestasjonen", Service.SCHOOL_HEALTH),
+    "enhet-oppvekst": ("Oppvekstkontoret", Service.OTHER),
+    "enhet-arkiv": ("Arkivtjenesten", Service.OTHER),
+}
+
+
+@dataclass(frozen=True)
+class DemoCitizen:
+    """A demo guardian or youth who logs in with a fødselsnummer."""
+
+    name: str
+    fnr: str
+    description: str
+
+
+def demo_citizens(today: date) -> dict[str, DemoCitizen]:
+    """The demo guardians and youth, with synthetic fødselsnumre."""
+    return {
+        "kari": DemoCitizen(
+            "Kari Berg", synthetic_fnr(date(1990, 6, 2), 211), "Mor til Nora (barnehage)"
+        ),
+        "ola": DemoCitizen(
+            "Ola Berg", synthetic_fnr(date(1988, 11, 23), 313), "Far til Nora (barnehage)"
+        ),
+        "lise": DemoCitizen(
+            "Lise Nilsen", synthetic_fnr(date(1985, 1, 30), 517), "Mor til Jonas (skole og PPT)"
+        ),
+        "anders": DemoCitizen(
+            "Anders Nilsen", synthetic_fnr(date(1984, 4, 17), 619), "Far til Jonas (skole og PPT)"
+        ),
+        "emma": DemoCitizen(
+            "Emma Johansen", synthetic_fnr(date(1992, 8, 8), 901), "Mor til Liam (avsluttet logg)"
+        ),
+        "sara": DemoCitizen(
+            "Sara Ahmed",
+            synthetic_fnr(sara_birth(today), 705),
+            "Ungdom, 16 år, har samtykket selv",
+        ),
+        "per": DemoCitizen(
+            "Per Hansen", synthetic_fnr(date(1980, 3, 3), 123), "Forelder uten stafettlogg"
+        ),
+    }
+
+
+def sara_birth(today: date) -> date:
+    this_year = date(today.year - 16, 2, 11)
+    return this_year if today >= date(today.year, 2, 11) else date(today.year - 17, 2, 11)
+
+
+def synthetic_fnr(birth: date, serial: int) -> str:
+    """A Tenor-style synthetic fødselsnummer (month + 80) with valid check digits."""
+    for individual in range(serial, 1000):
+        first_nine = f"{birth.day:02d}{birth.month + 80:02d}{birth.year % 100:02d}{individual:03d}"
+        complete = complete_check_digits(first_nine)
+        if complete:
+            return complete
+    raise ValueError("no valid synthetic number for that date")
+
+
+def participant(staff: DemoStaff, joined: date) -> Participant:
+    return Participant(
+        id=new_document_id(),
+        user_id=staff.user_id,
+        name=staff.name,
+        service=staff.service,
+        unit_id=staff.unit_id,
+        job_title=staff.job_title,
+        joined_on=joined,
+        email=f"{staff.name.split()[0].lower()}@demo.kommune.invalid",
+    )
+
+
+def consent(
+    person: DemoCitizen,
+    role: str,
+    services: list[Service],
+    start: date,
+    purpose: str = "create",
+    note: str = "",
+) -> Consent:
+    return Consent(
+        id=new_document_id(),
+        given_by_name=person.name,
+        given_by_fnr=person.fnr,
+        role=role,
+        purpose=purpose,
+        services=services,
+        valid_from=start,
+        valid_until=start + timedelta(days=730),
+        method="digital",
+        single_guardian_note=note,
+    )
+
+
+def at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=UTC)
