@@ -11,7 +11,6 @@ from app.directory import Directory
 from app.encryption import (
     KeyringError,
     KeyStore,
-    LogCipher,
     MasterKeyRing,
     generate_keyring_file,
     keyring_from_env,
@@ -88,7 +87,7 @@ def open_instance(settings: Settings) -> Instance:
     )
     access_log = AccessLog(
         settings.instance_path / "access-log",
-        lambda log_id: LogCipher(log_id, keys.log_keys(log_id)),
+        keys.log_cipher,
     )
     local_accounts = LocalAccounts(
         settings.instance_path / "local-accounts.sqlite3", keys.secret("local-accounts-key")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from app.access.facts import ConsentFact, LogFacts
 from app.access.model import Action, Section, StaffRole, User, UserKind
@@ -48,6 +49,14 @@ class Decision:
 
 
 DENY = Decision(False)
+
+
+@lru_cache(maxsize=1024)
+def _allow(basis: str) -> Decision:
+    """The (immutable) allowing decision for a basis, made once: a page view needs 27."""
+    return Decision(True, basis)
+
+
 _ACTIONS = (Action.READ, Action.WRITE, Action.MANAGE)
 
 
@@ -118,7 +127,7 @@ def _decide(
         and action in (Action.READ, Action.EXPORT)
         and section != Section.ACCESS_LOG
     ):
-        return Decision(True, "archive")
+        return _allow("archive")
     if log.restricted or action == Action.EXPORT:
         return DENY
     if action in (Action.WRITE, Action.MANAGE) and log.status != LogStatus.ACTIVE:
@@ -142,7 +151,7 @@ def _citizen(
         allowed = (action == Action.READ and section in _OWN_VIEW) or (
             action == Action.WRITE and section in {Section.PRESENTATION, Section.WORK}
         )
-        return Decision(True, "own view") if allowed else DENY
+        return _allow("own view") if allowed else DENY
     if memo.guardian is None:
         memo.guardian = _guardian_may_enter(user, log, now, adult)
     if not memo.guardian:
@@ -167,7 +176,7 @@ def _guardian_like(action: Action, section: Section, basis: str) -> Decision:
         or (action == Action.WRITE and section in _EDITABLE)
         or (action == Action.MANAGE and section == Section.CONSENTS)
     )
-    return Decision(True, basis) if allowed else DENY
+    return _allow(basis) if allowed else DENY
 
 
 def _participant(
@@ -191,7 +200,7 @@ def _participant(
             or (action == Action.MANAGE and is_holder and section in _HOLDER_MANAGES)
         )
         if allowed:
-            return Decision(True, f"consent:{consent_id}")
+            return _allow(f"consent:{consent_id}")
     return DENY
 
 

@@ -82,6 +82,7 @@ class AccessLog:
         self._wake = threading.Event()
         self._flusher: threading.Thread | None = None
         self._flush_at_exit = False
+        self._files: dict[tuple[str, str], str] = {}
         self.fsyncs = 0
 
     def append(self, log_id: str, entry: AccessEntry, durable: bool = False) -> int:
@@ -95,7 +96,7 @@ class AccessLog:
             sealed = cipher.seal(f"access-log/{seq + 1}", plain)
             digest = hashlib.sha256(plain).hexdigest()
             line = f"{seq + 1} ".encode() + base64.b64encode(sealed) + b"\n"
-            fd = os.open(self._path(log_id, "log"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self._file(log_id, "log"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 os.write(fd, line)
                 written = os.fstat(fd)
@@ -197,7 +198,7 @@ class AccessLog:
 
         A torn last line (a crash mid-append, so never acknowledged) is cut off.
         """
-        path = self._path(log_id, "log")
+        path = self._file(log_id, "log")
         try:
             stat = os.stat(path)
         except FileNotFoundError:
@@ -205,7 +206,7 @@ class AccessLog:
         known = self._tails.get(log_id)
         if known is not None and (stat.st_ino, stat.st_size) == known[0]:
             return known[1], known[2]  # nobody appended since our own last entry
-        with path.open("r+b") as handle:
+        with open(path, "r+b") as handle:
             size = handle.seek(0, os.SEEK_END)
             window = 4096  # an entry is well under 1 KB; grow only for a torn giant tail
             while True:
@@ -231,6 +232,14 @@ class AccessLog:
             raise ChainBroken("not a log id")
         return self.root / f"{log_id}.{suffix}"
 
+    def _file(self, log_id: str, suffix: str) -> str:
+        """The same path as a string, remembered: building Paths shows up on every page view."""
+        key = (log_id, suffix)
+        path = self._files.get(key)
+        if path is None:
+            path = self._files[key] = str(self._path(log_id, suffix))
+        return path
+
     def _read_anchor(self, log_id: str) -> tuple[int, str]:
         try:
             seq, digest = self._path(log_id, "anchor").read_text().split()
@@ -249,7 +258,7 @@ class AccessLog:
 
     @contextmanager
     def _locked(self, log_id: str, name: str = "lock") -> Iterator[None]:
-        path = self._path(log_id, name)
+        path = self._file(log_id, name)
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         except FileNotFoundError:  # the first entry of the instance: make the folder

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from app.encryption.cipher import LogCipher
 from app.encryption.errors import DataKeyMissing, KeyringError
 from app.encryption.files import remove_file_durably, write_private_file
 from app.encryption.master_keys import MasterKeyRing
@@ -30,6 +32,10 @@ def _context(owner: str, version: int, master_key_id: str) -> bytes:
     return f"slg/dek/v1|{owner}|{version}|{master_key_id}".encode()
 
 
+# (key file stamp, unwrapped keys, cipher)
+_Unwrapped = tuple[tuple[int, int, int], dict[int, bytes], LogCipher]
+
+
 class KeyStore:
     """Creates, unwraps, re-wraps and destroys data keys under a master keyring."""
 
@@ -37,8 +43,9 @@ class KeyStore:
         """Keep log keys in ``root/logs`` and instance secrets in ``root/secrets``."""
         self.root = root
         self.keyring = keyring
-        # log id → (key file stamp, unwrapped keys): memory only, never written anywhere.
-        self._unwrapped: dict[str, tuple[tuple[int, int, int], dict[int, bytes]]] = {}
+        # log id → (key file stamp, unwrapped keys, cipher): memory only, never on disk.
+        self._unwrapped: dict[str, _Unwrapped] = {}
+        self._log_paths: dict[str, str] = {}
 
     # -- log data keys -------------------------------------------------------
 
@@ -50,15 +57,25 @@ class KeyStore:
         return self._write_new(path, f"log:{log_id}", {})
 
     def log_keys(self, log_id: str) -> dict[int, bytes]:
-        """Unwrap every data-key version of a log, keyed by version.
+        """Unwrap every data-key version of a log, keyed by version."""
+        return dict(self._unwrapped_keys(log_id)[1])
 
-        Unwrapped keys are kept in memory while the key file is unchanged (same
-        inode, size and modification time): a rotation, a new version or a
-        shredding, in this process or another, is seen on the next call.
+    def log_cipher(self, log_id: str) -> LogCipher:
+        """The log's cipher over every data-key version (kept while the key file is unchanged)."""
+        return self._unwrapped_keys(log_id)[2]
+
+    def _unwrapped_keys(
+        self, log_id: str
+    ) -> tuple[tuple[int, int, int], dict[int, bytes], LogCipher]:
+        """Unwrapped keys are kept in memory while the key file is unchanged (same inode,
+        size and modification time): a rotation, a new version or a shredding, in this
+        process or another, is seen on the next call.
         """
-        path = self._log_path(log_id)
+        path = self._log_paths.get(log_id)
+        if path is None:
+            path = self._log_paths[log_id] = str(self._log_path(log_id))
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except FileNotFoundError:
             self._unwrapped.pop(log_id, None)
             raise DataKeyMissing(
@@ -67,10 +84,11 @@ class KeyStore:
         stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
         known = self._unwrapped.get(log_id)
         if known is not None and known[0] == stamp:
-            return dict(known[1])
-        keys = self._read(path, f"log:{log_id}")
-        self._unwrapped[log_id] = (stamp, dict(keys))
-        return keys
+            return known
+        keys = self._read(Path(path), f"log:{log_id}")
+        entry = (stamp, keys, LogCipher(log_id, keys))
+        self._unwrapped[log_id] = entry
+        return entry
 
     def has_log_keys(self, log_id: str) -> bool:
         """Whether the log's key file exists (False once shredded)."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from app.documents.base import DocumentBase
-from app.encryption import DataKeyMissing, KeyStore, LogCipher
+from app.encryption import DataKeyMissing, KeyStore
 from app.git_backend import (
     FileNotInRevision,
     GitStore,
@@ -148,7 +148,7 @@ class LogReader:
     @contextmanager
     def _open(self, log_id: str) -> Iterator[tuple[LogRepository, LogCodec]]:
         try:
-            codec = LogCodec(LogCipher(log_id, self.keys.log_keys(log_id)))
+            codec = LogCodec(self.keys.log_cipher(log_id))
             repo = self._repository(log_id)
         except (RepositoryNotFound, InvalidName, DataKeyMissing, ValueError):
             raise LogNotFound(log_id) from None
