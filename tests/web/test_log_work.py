@@ -446,3 +446,29 @@ def test_my_logs_counts_what_is_overdue_for_me(app: Flask) -> None:
     per = app.test_client()
     login(per, "staff:per")
     assert re.search(r"\d+ frist(er)? passert", per.get("/ansatt/").data.decode()) is None
+
+
+def test_a_double_click_on_move_moves_once(fresh_app: Flask) -> None:
+    nora = demo_log_ids(fresh_app)["Nora"]
+    hilde = fresh_app.test_client()
+    login(hilde, "staff:hilde")
+    for title in ("Første", "Andre", "Tredje"):
+        submit(
+            hilde,
+            f"/logg/{nora}/mal/nytt",
+            {"title": title, "arena": "other_partners", "status": "active"},
+        )
+    third = next(g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.title == "Tredje")
+    page = hilde.get(f"/logg/{nora}/mal").data.decode()
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    values = {**form_values(hilde, f"/logg/{nora}/mal"), "form_key": key, "direction": "up"}
+    for _click in range(2):
+        assert hilde.post(f"/logg/{nora}/flytt/goal/{third.id}", data=values).status_code == 302
+    goals = [
+        g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.arena.value == "other_partners"
+    ]
+    assert [g.title for g in sorted(goals, key=lambda g: (g.position, g.id))] == [
+        "Første",
+        "Tredje",
+        "Andre",
+    ]

@@ -132,7 +132,8 @@ def submission_key(form_key: str) -> str:
     if not form_key:
         return ""
     sent = sorted((k, v) for k, v in request.form.items(multi=True) if k != "csrf_token")
-    digest = hashlib.sha256(json.dumps(sent, ensure_ascii=False).encode()).hexdigest()[:32]
+    what = json.dumps([request.path, sent], ensure_ascii=False).encode()
+    digest = hashlib.sha256(what).hexdigest()[:32]
     return f"{form_key[:64]}:{digest}"
 
 

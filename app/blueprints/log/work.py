@@ -19,6 +19,7 @@ from app.blueprints.log.common import (
     document,
     document_or_version,
     open_page,
+    submission_key,
     require_write,
     run_form,
     viewer,
@@ -296,6 +297,7 @@ def move(log_id: str, kind: str, doc_id: str) -> Response:
                 log_id,
                 Change(tuple(changed)),
                 expected_revision=request.form.get("revision", ""),
+                form_key=submission_key(request.form.get("form_key", "")),
                 service=current_service(),
             )
         except DocumentConflict:
