@@ -19,9 +19,9 @@ from app.blueprints.log.common import (
     document,
     document_or_version,
     open_page,
-    submission_key,
     require_write,
     run_form,
+    submission_key,
     viewer,
 )
 from app.blueprints.log.forms import (
