@@ -85,30 +85,33 @@ class Changes:
                 "stale_form", "the form does not say which version it was opened on"
             )
         form_keys = self.instance.form_keys  # type: ignore[attr-defined]
-        claimed = bool(form_key)
+        claimed, claim = bool(form_key), ""
         if claimed:
             try:
-                done = form_keys.claim(user.principal, form_key, log_id)
+                done, claim = form_keys.claim(user.principal, form_key, log_id)
             except (KeyError, TimeoutError):
                 raise RuleViolation("stale_form", "the form's key cannot be used") from None
             if done is not None:
                 return str(done)  # the same form again: it was saved once, do nothing
         try:
-            revision, decision, section, verb = self._apply(user, log_id, change, expected_revision)
+            revision, decision, section, verb = self._apply(
+                user, log_id, change, expected_revision, now
+            )
         except BaseException:
             if claimed:
-                form_keys.release(user.principal, form_key)
+                form_keys.release(user.principal, form_key, claim)
             raise
-        if claimed:  # the commit is made: a resent form must find it, whatever happens next
-            form_keys.complete(user.principal, form_key, revision)
-        self._record(log_id, user, decision, section, verb, service, now)  # type: ignore[attr-defined]
+        try:
+            if claimed:  # the commit is made: a resent form must find it, whatever happens next
+                form_keys.complete(user.principal, form_key, claim, revision)
+        finally:  # and the change is in the access log even if that bookkeeping fails
+            self._record(log_id, user, decision, section, verb, service, now)  # type: ignore[attr-defined]
         return revision
 
     def _apply(
-        self, user: User, log_id: str, change: Change, base: str
+        self, user: User, log_id: str, change: Change, base: str, now: datetime
     ) -> tuple[str, Decision, Section, str]:
         """Decide and commit; returns the revision and what the access log needs."""
-        now = datetime.now(UTC)
         logs = self.instance.logs  # type: ignore[attr-defined]
         refs = change.refs
         if not refs:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from app.access import Action, Section, User
 from app.access.facts import facts_from_documents
 from app.documents.base import DocumentBase
+from app.documents.overview import Presentation
 from app.gateway.changes import Change
 from app.gateway.errors import NoAccess
 from app.gateway.sections import SECTION_OF_KIND
@@ -58,6 +59,14 @@ class HistoryVerbs:
         entries = self._history(log_id, ref, None)
         self._record(log_id, user, decision, Section.HISTORY, "read", service, now)  # type: ignore[attr-defined]
         return [item for entry in entries if (item := _visible(entry, readable)) is not None]
+
+    def last_version(self, user: User, log_id: str, ref: DocRef) -> DocumentBase | None:
+        """The newest version of a document that still existed (for one deleted since)."""
+        for item in self.document_history(user, log_id, ref):
+            found = self.read_version(user, log_id, ref, item.revision)
+            if found is not None:
+                return found
+        return None
 
     def read_version(
         self, user: User, log_id: str, ref: DocRef, revision: str
@@ -104,6 +113,15 @@ class HistoryVerbs:
         old = self.read_version(user, log_id, ref, revision)
         if old is None:
             raise NoAccess(log_id)
+        if isinstance(old, Presentation):
+            # The child's and the guardians' own words belong to them: restoring the
+            # holder's text never takes theirs back to an older version.
+            current = self.instance.logs.read_kinds(log_id, frozenset({"presentation"}))  # type: ignore[attr-defined]
+            now_words = current.documents.get(ref)
+            if isinstance(now_words, Presentation):
+                old = old.revised(
+                    subject_words=now_words.subject_words, guardian_words=now_words.guardian_words
+                )
         return self.change(  # type: ignore[attr-defined,no-any-return]
             user,
             log_id,

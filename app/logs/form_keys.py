@@ -8,6 +8,7 @@ random and scoped by the user's opaque id: nothing personal is stored.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 import time
@@ -19,7 +20,9 @@ _SCHEMA = (
     "PRIMARY KEY (principal, key)) WITHOUT ROWID"
 )
 KEEP_SECONDS = 7 * 24 * 3600  # longer than any session, so a stale tab is still recognised
-ABANDONED_SECONDS = 30  # a claim with no revision this old was left by a worker that died
+# A claim this old was left by a worker that died: far longer than any save takes.
+ABANDONED_SECONDS = 600
+_PENDING = "claim:"
 
 
 class FormKeys:
@@ -31,19 +34,23 @@ class FormKeys:
         self._local = threading.local()
         self._db().execute(_SCHEMA)
 
-    def claim(self, principal: str, key: str, log_id: str) -> str | None:
-        """Claim a key before saving: None if it is ours now, else the revision it produced.
+    def claim(self, principal: str, key: str, log_id: str) -> tuple[str | None, str]:
+        """Claim a key before saving.
 
-        Two submissions racing (a double-click lands on two workers) cannot both
+        Returns (None, claim) when the key is ours now, or (revision, "") when an
+        earlier submission of the same form already produced ``revision``. Two
+        submissions racing (a double-click lands on two workers) cannot both
         claim: the second waits for the first to finish and gets its revision.
+        The claim names its owner, so only the owner completes or releases it.
         """
+        claim = f"{_PENDING}{secrets.token_hex(8)}"
         with self._db() as db:
             inserted = db.execute(
-                "INSERT OR IGNORE INTO form_keys VALUES (?, ?, ?, '', ?)",
-                (principal, key, log_id, time.time()),
+                "INSERT OR IGNORE INTO form_keys VALUES (?, ?, ?, ?, ?)",
+                (principal, key, log_id, claim, time.time()),
             ).rowcount
         if inserted:
-            return None
+            return None, claim
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             row = (
@@ -56,37 +63,34 @@ class FormKeys:
             )
             if row is None:  # the first attempt failed and let go: try again ourselves
                 return self.claim(principal, key, log_id)
-            if not row[1] and row[2] < time.time() - ABANDONED_SECONDS:
-                with self._db() as db:  # its worker died between claim and commit
-                    db.execute(
-                        "DELETE FROM form_keys WHERE principal = ? AND key = ? AND revision = ''",
-                        (principal, key),
-                    )
-                return self.claim(principal, key, log_id)
             if row[0] != log_id:
                 raise KeyError("a form key is used for one log only")
-            if row[1]:
-                return str(row[1])
+            if not row[1].startswith(_PENDING):
+                return str(row[1]), ""
+            if row[2] < time.time() - ABANDONED_SECONDS:
+                self.release(principal, key, row[1])  # its worker died between claim and commit
+                return self.claim(principal, key, log_id)
             time.sleep(0.05)
         raise TimeoutError("the first submission of this form did not finish")
 
-    def complete(self, principal: str, key: str, revision: str) -> None:
-        """Record the revision a claimed key produced; old keys are forgotten now and then."""
+    def complete(self, principal: str, key: str, claim: str, revision: str) -> None:
+        """Record the revision our claim produced; old keys are forgotten now and then."""
         now = time.time()
         with self._db() as db:
             db.execute(
-                "UPDATE form_keys SET revision = ?, at = ? WHERE principal = ? AND key = ?",
-                (revision, now, principal, key),
+                "UPDATE form_keys SET revision = ?, at = ? "
+                "WHERE principal = ? AND key = ? AND revision = ?",
+                (revision, now, principal, key, claim),
             )
             if int(now) % 97 == 0:  # cheap occasional clean-up instead of a timer
                 db.execute("DELETE FROM form_keys WHERE at < ?", (now - KEEP_SECONDS,))
 
-    def release(self, principal: str, key: str) -> None:
-        """Give a claimed key back after a failed save, so the form can be sent again."""
+    def release(self, principal: str, key: str, claim: str) -> None:
+        """Give our claim back after a failed save, so the form can be sent again."""
         with self._db() as db:
             db.execute(
-                "DELETE FROM form_keys WHERE principal = ? AND key = ? AND revision = ''",
-                (principal, key),
+                "DELETE FROM form_keys WHERE principal = ? AND key = ? AND revision = ?",
+                (principal, key, claim),
             )
 
     def _db(self) -> sqlite3.Connection:

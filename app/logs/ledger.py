@@ -41,12 +41,14 @@ class HeadLedger:
 
     def record(self, repo: str, head: str) -> None:
         """Note the head a commit just produced."""
+        # Read before writing: our own write does not move data_version, and a later read
+        # could pair our head with another process's newer write and hide it.
+        version = self._db().execute("PRAGMA data_version").fetchone()[0]
         with self._db() as db:
             db.execute(
                 "INSERT OR REPLACE INTO heads VALUES (?, ?, ?)", (repo, head, self._mac(repo, head))
             )
-        # Our own commits do not move data_version, so the memo must follow them here.
-        self._memo()[repo] = (head, self._db().execute("PRAGMA data_version").fetchone()[0])
+        self._memo()[repo] = (head, version)
 
     def verify(self, repo: str, head: str, contains: Callable[[str], bool]) -> None:
         """Accept ``head`` if it is the recorded head or a descendant; raise RolledBack otherwise.
@@ -70,7 +72,10 @@ class HeadLedger:
             if not contains(known):
                 raise RolledBack(f"{repo} no longer contains its last known head")
             self.record(repo, head)  # ahead of the ledger: a crash after commit, or another writer
-        self._memo()[repo] = (head, db.execute("PRAGMA data_version").fetchone()[0])
+            return
+        # The version read before the SELECT: a write by another process after it moves
+        # data_version, so the memo can never vouch for a row it did not see.
+        verified[repo] = (head, version)
 
     def forget(self, repo: str) -> None:
         """Drop a repository (after shredding)."""

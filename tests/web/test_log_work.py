@@ -472,3 +472,53 @@ def test_a_double_click_on_move_moves_once(fresh_app: Flask) -> None:
         "Tredje",
         "Andre",
     ]
+
+
+def test_saving_the_merge_view_brings_a_deleted_entry_back(fresh_app: Flask) -> None:
+    nora = demo_log_ids(fresh_app)["Nora"]
+    hilde, kari = fresh_app.test_client(), fresh_app.test_client()
+    login(hilde, "staff:hilde")
+    login(kari, "citizen:kari")
+    submit(
+        kari,
+        f"/logg/{nora}/mal/nytt",
+        {"title": "Tilbake", "arena": "home_leisure", "status": "active"},
+    )
+    goal = next(g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.title == "Tilbake")
+    path = f"/logg/{nora}/mal/{goal.id}/endre"
+    drawn = form_values(kari, path)
+    assert submit(hilde, f"/logg/{nora}/slett/goal/{goal.id}", {}).status_code == 302
+    fields = {"title": "Tilbake", "arena": "home_leisure", "status": "active", "body": "Min tekst."}
+    merge = kari.post(path, data={**drawn, **fields})
+    assert merge.status_code == 409
+    values = dict(FORM_FIELD.findall(merge.data.decode()))
+    saved = kari.post(path, data={**values, **fields})
+    assert saved.status_code == 302
+    back = [g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.id == goal.id]
+    assert back and back[0].body == "Min tekst."
+
+
+def test_the_holder_restoring_the_presentation_keeps_the_familys_words(fresh_app: Flask) -> None:
+    nora = demo_log_ids(fresh_app)["Nora"]
+    hilde, kari = fresh_app.test_client(), fresh_app.test_client()
+    login(hilde, "staff:hilde")
+    login(kari, "citizen:kari")
+    instance = fresh_app.extensions["stafettlogg"]
+    presentation = next(
+        d for d in snapshot(fresh_app, nora).documents.values() if d.kind == "presentation"
+    )
+    first = instance.logs.history(
+        nora,
+        ref=type(next(iter(snapshot(fresh_app, nora).documents)))("presentation", presentation.id),
+    )[-1].revision
+    assert submit(kari, f"/logg/{nora}/egne-ord", {"words": "Kari skrev dette."}).status_code == 302
+    token = form_values(hilde, f"/logg/{nora}/")["csrf_token"]
+    answer = hilde.post(
+        f"/logg/{nora}/historikk/presentation/{presentation.id}/gjenopprett",
+        data={"csrf_token": token, "revision": head(fresh_app, nora), "version": first},
+    )
+    assert answer.status_code == 302
+    after = next(
+        d for d in snapshot(fresh_app, nora).documents.values() if d.kind == "presentation"
+    )
+    assert after.guardian_words == "Kari skrev dette." and after.strengths == []  # type: ignore[attr-defined]

@@ -122,7 +122,7 @@ def run_form(
     return redirect(done)
 
 
-def submission_key(form_key: str) -> str:
+def submission_key(form_key: str, *extra: str) -> str:
     """The idempotency key of this submission: the form's key and what was sent.
 
     The same form sent twice (a double-click, a reload) has the same key and is
@@ -132,7 +132,7 @@ def submission_key(form_key: str) -> str:
     if not form_key:
         return ""
     sent = sorted((k, v) for k, v in request.form.items(multi=True) if k != "csrf_token")
-    what = json.dumps([request.path, sent], ensure_ascii=False).encode()
+    what = json.dumps([request.path, sent, extra], ensure_ascii=False).encode()
     digest = hashlib.sha256(what).hexdigest()[:32]
     return f"{form_key[:64]}:{digest}"
 
@@ -141,16 +141,17 @@ def document_or_version(page: LogPage, kind: str, doc_id: str) -> DocumentBase:
     """A document of the log; on a sent form also one deleted since the form was drawn.
 
     Someone may delete an entry while another person edits it. The edit must
-    not end in a "not found": the version the form was drawn from is used, and
-    the change then meets the deletion as a conflict, with the text kept.
+    not end in a "not found": the last version before the deletion is used, and
+    the change meets the deletion as a conflict, with the text kept; saving the
+    merge view then brings the entry back.
     """
     try:
         return document(page, kind, doc_id)
     except NoAccess:
-        revision = request.form.get("revision", "") if request.method == "POST" else ""
-        if not revision:
+        if request.method != "POST":
             raise
-        found = portal().read_version(viewer(), page.log_id, DocRef(kind, doc_id), revision)
+        ref = DocRef(kind, doc_id)
+        found = portal().last_version(viewer(), page.log_id, ref)
         if found is None:
             raise
         return found

@@ -13,7 +13,14 @@ from flask_babel import lazy_gettext as _l
 from app.access import Section
 from app.blueprints.context import portal
 from app.blueprints.log import bp
-from app.blueprints.log.common import Answer, open_page, require_write, run_form, viewer
+from app.blueprints.log.common import (
+    Answer,
+    open_page,
+    require_write,
+    run_form,
+    submission_key,
+    viewer,
+)
 from app.blueprints.log.forms import InitiativeForm, OwnWordsForm, PresentationForm
 from app.documents.overview import Initiative, Presentation
 from app.documents.records import Attachment
@@ -138,8 +145,9 @@ def photo_form(log_id: str) -> Answer:
     if request.method == "GET":
         return render_template("log/photo.html", page=page, error=None)
     upload = request.files.get("photo")
+    raw = upload.read() if upload else b""
     try:
-        photo = clean_photo(upload.read() if upload else b"")
+        photo = clean_photo(raw)
     except PhotoRejected as rejected:
         error = str(PHOTO_PROBLEMS.get(rejected.code, PHOTO_PROBLEMS["damaged"]))
         return render_template("log/photo.html", page=page, error=error), 400
@@ -163,7 +171,10 @@ def photo_form(log_id: str) -> Answer:
             log_id,
             change,
             expected_revision=request.form.get("revision", ""),
-            form_key=request.form.get("form_key", ""),
+            # Another photo sent with the same form (back, choose again) is a new upload.
+            form_key=submission_key(
+                request.form.get("form_key", ""), hashlib.sha256(raw).hexdigest()
+            ),
             service=current_service(),
         )
     except DocumentConflict:
