@@ -117,7 +117,8 @@ class Directory:
                     revision = repo.commit(files, expected_revision, actor_id, message).id
         except RevisionConflict as exc:
             raise EditConflict(exc.expected, exc.actual) from None
-        self.ledger.record(REPO_ID, revision)
+        with self.store.open(REPO_ID) as repo:
+            self.ledger.record(REPO_ID, revision, repo.is_ancestor)
         return revision
 
     def _cipher(self) -> LogCipher:

@@ -116,6 +116,18 @@ class LogRepository:
             return True
         return oid in self._repo and bool(self._repo.descendant_of(pygit2.Oid(hex=head), oid))
 
+    def is_ancestor(self, ancestor: str, commit_id: str) -> bool:
+        """Whether ``ancestor`` is ``commit_id`` or one of its ancestors (False if unknown)."""
+        if ancestor == commit_id:
+            return True
+        try:
+            older, newer = pygit2.Oid(hex=ancestor), pygit2.Oid(hex=commit_id)
+        except (ValueError, TypeError):
+            return False
+        if older not in self._repo or newer not in self._repo:
+            return False
+        return bool(self._repo.descendant_of(newer, older))
+
     # -- writing -------------------------------------------------------------
 
     def commit(

@@ -39,16 +39,39 @@ class HeadLedger:
         self._local = threading.local()
         self._db().execute(_SCHEMA)
 
-    def record(self, repo: str, head: str) -> None:
-        """Note the head a commit just produced."""
+    def record(
+        self, repo: str, head: str, is_ancestor: Callable[[str, str], bool] | None = None
+    ) -> None:
+        """Note the head a commit just produced; never move the ledger back.
+
+        Two writers commit one after the other but may record in the opposite
+        order. With ``is_ancestor(a, b)`` (is commit ``a`` ``b`` or older?), the
+        slower one sees that the ledger already holds a newer head and leaves it.
+        """
+        db = self._db()
         # Read before writing: our own write does not move data_version, and a later read
         # could pair our head with another process's newer write and hide it.
-        version = self._db().execute("PRAGMA data_version").fetchone()[0]
-        with self._db() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO heads VALUES (?, ?, ?)", (repo, head, self._mac(repo, head))
+        version = db.execute("PRAGMA data_version").fetchone()[0]
+        db.execute("BEGIN IMMEDIATE")  # the check and the write as one step between processes
+        try:
+            row = db.execute("SELECT head FROM heads WHERE repo = ?", (repo,)).fetchone()
+            newer_known = (
+                row is not None
+                and is_ancestor is not None
+                and row[0] != head
+                and not is_ancestor(row[0], head)
             )
-        self._memo()[repo] = (head, version)
+            if not newer_known:
+                db.execute(
+                    "INSERT OR REPLACE INTO heads VALUES (?, ?, ?)",
+                    (repo, head, self._mac(repo, head)),
+                )
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+        if not newer_known:
+            self._memo()[repo] = (head, version)
 
     def verify(self, repo: str, head: str, contains: Callable[[str], bool]) -> None:
         """Accept ``head`` if it is the recorded head or a descendant; raise RolledBack otherwise.

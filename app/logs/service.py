@@ -162,7 +162,7 @@ class LogService(LogReader):
                 raise EditConflict(exc.expected, exc.actual) from None
             except FileNotInRevision as exc:
                 raise DocumentNotFound(str(exc)) from None
-            self.ledger.record(log_id, commit.id)
+            self.ledger.record(log_id, commit.id, repo.is_ancestor)
             if any(ref.kind in _INDEXED_KINDS for ref in refs):
                 self._index_repo(log_id, repo, codec, commit.id)
             else:

@@ -478,3 +478,21 @@ def test_a_rollback_is_seen_by_a_process_that_verified_the_old_head(instance: In
     with pytest.raises(CorruptLog, match="rolled back"):
         instance.logs.snapshot(snap.log_id)
     other.close()
+
+
+def test_a_slow_writer_never_moves_the_ledger_back(instance: Instance) -> None:
+    """Writers record in the other order than they committed: the newer head stays."""
+    snap = create_log(instance)
+    r1 = instance.logs.save(snap.log_id, [_goal()], expected_revision=snap.revision, actor_id="s-a")
+    r2 = instance.logs.save(snap.log_id, [_goal()], expected_revision=r1, actor_id="s-a")
+    with instance.store.open(snap.log_id) as repo:
+        instance.logs.ledger.record(snap.log_id, r1, repo.is_ancestor)  # the late record of r1
+        assert repo.is_ancestor(r1, r2) and not repo.is_ancestor(r2, r1)
+    import subprocess
+
+    path = str(instance.store.path_of(snap.log_id))
+    subprocess.run(["git", "-C", path, "update-ref", "refs/heads/main", r1], check=True)
+    fresh = open_instance(instance.settings)
+    with pytest.raises(CorruptLog, match="rolled back"):
+        fresh.logs.snapshot(snap.log_id)  # r2 is still the known head: r1 is a rollback
+    fresh.close()
