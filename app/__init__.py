@@ -67,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     labels.init_app(app)
     app.jinja_env.globals["demo_mode"] = settings.demo
 
+    app.view_functions["static"] = public.static_file  # from memory, like the other assets
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     csrf.exempt(auth.backchannel_logout)  # a signed server-to-server call, verified itself

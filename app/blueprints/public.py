@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import mimetypes
+import os
+from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, abort, redirect, render_template, request, send_from_directory
+from flask import Blueprint, abort, redirect, render_template, request
+from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 from app.config import PROJECT_ROOT
@@ -40,9 +45,11 @@ def health() -> tuple[str, int, dict[str, str]]:
 @public
 def info(page: str = "index.html") -> Response:
     """The family information pages, built by MkDocs into build/site."""
-    if not SITE.is_dir():
+    found = safe_join(str(SITE), page) if SITE.is_dir() else None
+    if found is None or not os.path.isfile(found):
         abort(404)
-    return send_from_directory(SITE, page)
+    mimetype = mimetypes.guess_type(found)[0] or "application/octet-stream"
+    return asset_response(Path(found), mimetype)
 
 
 @bp.get("/assets/ds/<name>")
@@ -52,9 +59,41 @@ def designsystem(name: str) -> Response:
     path = _ASSETS.get(name)
     if path is None or not path.exists():
         abort(404)
-    return send_from_directory(
-        Path(path).parent, Path(path).name, mimetype="text/css", max_age=3600
-    )
+    return asset_response(path, "text/css")
+
+
+_STATIC = Path(__file__).resolve().parents[1] / "static"
+_STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
+
+
+def static_file(filename: str) -> Response:
+    """The app's own stylesheet and script (replaces Flask's static view)."""
+    path = (_STATIC / filename).resolve()
+    if path.parent != _STATIC or path.suffix not in _STATIC_TYPES or not path.is_file():
+        abort(404)
+    return asset_response(path, _STATIC_TYPES[path.suffix])
+
+
+static_file.access_policy = "public"  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=512)
+def _asset_bytes(path: Path, mtime_ns: int) -> bytes:
+    return path.read_bytes()
+
+
+def asset_response(path: Path, mimetype: str) -> Response:
+    """A small asset served from memory, with an ETag and a cache lifetime.
+
+    Served from memory rather than an open file: a browser that cancels a
+    stylesheet while it navigates must not leave a file handle behind.
+    """
+    data = _asset_bytes(path, path.stat().st_mtime_ns)
+    response = Response(data, mimetype=mimetype)
+    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    response.cache_control.max_age = 3600
+    response.cache_control.public = True
+    return response.make_conditional(request)
 
 
 @bp.post("/sprak")
