@@ -140,3 +140,36 @@ def test_every_string_is_saved_intact_and_shown_harmless(fresh_app: Flask, blns:
     assert _dangers(page.data.decode(), allow_forms=True) == []
     history = hilde.get(f"/logg/{nora}/historikk")
     assert history.status_code == 200 and _dangers(history.data.decode(), allow_forms=True) == []
+
+
+def test_every_string_is_saved_intact_in_the_evaluation_fields(
+    fresh_app: Flask, blns: list[str]
+) -> None:
+    """The holder's evaluation: every string stored as typed, in two fields at once.
+
+    (Goal titles and bodies are saved above; every other field round-trips through
+    its form above; the stored YAML is the same code path for every field.)
+    """
+    from app.documents.work import Evaluation
+
+    nora = demo_log_ids(fresh_app)["Nora"]
+    hilde = fresh_app.test_client()
+    login(hilde, "staff:hilde")
+    activity = snapshot(fresh_app, nora).of_kind(Activity)[0]
+    path = f"/logg/{nora}/tiltak/{activity.id}/evaluer"
+    tokens = form_values(hilde, path)
+    for n, text in enumerate(blns):
+        evaluation = {
+            **tokens,
+            "form_key": f"e{n:04d}" * 4,
+            "worked": f"ok {n}",
+            "did_not_work": text,
+            "why": text,
+            "decision": "change",
+        }
+        assert hilde.post(path, data=evaluation).status_code == 302, text
+    notes = snapshot(fresh_app, nora).of_kind(Evaluation)
+    stored = {(e.did_not_work, e.why) for e in notes if e.entry == "evaluation"}
+    assert [text for text in blns if (text, text) not in stored] == []
+    page = hilde.get(f"/logg/{nora}/mal")
+    assert page.status_code == 200 and _dangers(page.data.decode(), allow_forms=True) == []
