@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from app.audit import AccessLog
+from app.calendars.feeds import FeedTokens
 from app.config import ConfigError, Settings
 from app.directory import Directory
 from app.encryption import (
@@ -39,6 +40,7 @@ class Instance:
     access_log: AccessLog
     local_accounts: LocalAccounts
     form_keys: FormKeys
+    feeds: FeedTokens
 
     def close(self) -> None:
         """Release the index connection."""
@@ -93,6 +95,9 @@ def open_instance(settings: Settings) -> Instance:
         settings.instance_path / "local-accounts.sqlite3", keys.secret("local-accounts-key")
     )
     form_keys = FormKeys(settings.instance_path / "form-keys.sqlite3")
+    feeds = FeedTokens(
+        settings.instance_path / "calendar-feeds.sqlite3", keys.secret("calendar-feed-key")
+    )
     return Instance(
-        settings, store, keys, index, logs, directory, access_log, local_accounts, form_keys
+        settings, store, keys, index, logs, directory, access_log, local_accounts, form_keys, feeds
     )

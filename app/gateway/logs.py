@@ -12,6 +12,7 @@ from app.access import Action, Decision, LogFacts, Section, User, UserKind, deci
 from app.access.facts import facts_from_documents
 from app.audit import AccessEntry
 from app.documents.overview import LogOverview
+from app.gateway.calendar import CalendarVerbs
 from app.gateway.changes import Changes
 from app.gateway.errors import NoAccess
 from app.gateway.history import HistoryVerbs
@@ -103,7 +104,7 @@ class LogPage:
         return self.may_write(section) and (self.viewer.is_holder or self.wrote(created_by))
 
 
-class Portal(Changes, HistoryVerbs):
+class Portal(Changes, HistoryVerbs, CalendarVerbs):
     """The gateway's verbs over one instance."""
 
     def __init__(self, instance: Instance) -> None:

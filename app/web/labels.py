@@ -183,6 +183,14 @@ def _date(value: date | None) -> str:
     return "" if value is None else format_date(value, "long")
 
 
+def _month(value: date) -> str:
+    return str(format_date(value, "LLLL y")).capitalize()
+
+
+def _time(value: datetime) -> str:
+    return str(format_datetime(value, "HH:mm"))
+
+
 def _datetime(value: datetime | None) -> str:
     return "" if value is None else format_datetime(value, "d. MMMM y 'kl.' HH:mm")
 
@@ -224,6 +232,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["new_form_key"] = lambda: secrets.token_urlsafe(18)
     app.jinja_env.filters["format_date"] = _date
     app.jinja_env.filters["format_datetime"] = _datetime
+    app.jinja_env.filters["format_month"] = _month
+    app.jinja_env.filters["format_time"] = _time
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["arenas"] = list(Arena)
     for model in MODELS.values():  # templates select documents by model: of_kind(Goal)

@@ -108,5 +108,6 @@ def route_path(app: Flask, rule: Rule, log_id: str) -> str:
         "doc_id": first("goal"),
         "target_id": first("goal"),
         "attachment_id": snapshot.overview.photo or fallback,
+        "uid": f"{first('activity')}-deadline",
     }
     return str(rule.build({name: values[name] for name in rule.arguments})[1])
