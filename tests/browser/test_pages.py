@@ -43,7 +43,9 @@ def test_guardian_journey(page: Page, server: str) -> None:
     _accessible(page)
     page.get_by_role("link", name="Kalender", exact=True).click()
     page.get_by_role("button", name="Lag en privat lenke").click()
-    expect(page.get_by_label("Den private lenken din")).to_have_value(re.compile(r"/kalender/.+\.ics$"))
+    expect(page.get_by_label("Den private lenken din")).to_have_value(
+        re.compile(r"/kalender/.+\.ics$")
+    )
     _accessible(page)
     page.get_by_role("link", name="Hvem har sett loggen").click()
     expect(page.get_by_role("heading", name="Hvem har sett loggen")).to_be_visible()
