@@ -70,6 +70,8 @@ class LogPage:
     viewer: Viewer
     people_source: Callable[[], People] = field(compare=False, repr=False)
     today: date = field(default_factory=date.today)
+    #: Participants (by document id) whose service a consent lets in right now.
+    let_in: frozenset[str] = frozenset()
 
     @property
     def people(self) -> People:
@@ -203,6 +205,19 @@ class Portal(Changes, HistoryVerbs, CalendarVerbs):
                 )
             ),
             now.astimezone(OSLO).date(),
+            frozenset(
+                p.participant_id
+                for p in facts.participants
+                if p.active
+                and decide(
+                    User(p.user_id, UserKind.STAFF),
+                    facts,
+                    Action.READ,
+                    Section.OVERVIEW,
+                    now,
+                    self.youth_age,
+                )
+            ),
         )
 
     @staticmethod

@@ -50,6 +50,7 @@ def render_log_page(page: LogPage, template: str, **context: Any) -> str:
         page.readable,  # the access scope as decided on this request
         page.writable,
         page.manageable,
+        page.let_in,
         int(time.time() // 60),  # names come from the directory: refreshed every minute
     )
     body = pages.get(key)

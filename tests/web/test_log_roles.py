@@ -144,3 +144,25 @@ def test_guardian_sees_history_only_of_what_they_may_read(fresh_app: Flask) -> N
     per = fresh_app.test_client()
     login(per, "citizen:per")
     assert per.get(f"/logg/{jonas}/historikk").status_code == 404
+
+
+def test_the_overview_shows_consent_status_and_who_is_not_yet_let_in(fresh_app: Flask) -> None:
+    instance = fresh_app.extensions["stafettlogg"]
+    nora = demo_log_ids(fresh_app)["Nora"]
+    tor = Participant(
+        id=new_document_id(),
+        user_id="s-c85f2e17",
+        name="Tor Eriksen",
+        service=Service.SCHOOL,
+        joined_on=date.today(),
+    )
+    instance.logs.save(nora, [tor], expected_revision=head(fresh_app, nora), actor_id="s-4f1c2a7e")
+    hilde, kari = fresh_app.test_client(), fresh_app.test_client()
+    login(hilde, "staff:hilde")
+    login(kari, "citizen:kari")
+    holder_view = hilde.get(f"/logg/{nora}/").data.decode()
+    assert "Barnehage: til" in holder_view  # the kindergarten is covered, with its end date
+    assert holder_view.count("ser ingenting før et samtykke dekker tjenesten") == 1  # Tor only
+    family_view = kari.get(f"/logg/{nora}/").data.decode()
+    assert "Barnehage: til" in family_view
+    assert "ser ingenting før" not in family_view  # a note for the holder
