@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.localdb import ThreadLocalDb
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS feeds (principal TEXT NOT NULL, kind TEXT NOT NULL, "
@@ -45,7 +45,7 @@ class FeedTokens:
         """Open (and create) the store; ``key`` keys the token hashes."""
         self.path = path
         self._key = key
-        self._local = threading.local()
+        self._db = ThreadLocalDb(path, synchronous="FULL")  # a revocation must survive
         self._db().execute(_SCHEMA)
 
     def renew(self, principal: str, kind: str, scope: str) -> str:
@@ -90,11 +90,3 @@ class FeedTokens:
 
     def _hash(self, token: str) -> str:
         return hmac.new(self._key, token.encode(), hashlib.sha256).hexdigest()
-
-    def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            self._local.db = db
-        return db

@@ -13,38 +13,37 @@ from app.access import Action, Section, User, UserKind, scope
 from app.calendars import FeedTokenUnknown, events_of, to_ics
 from app.calendars.events import Event
 from app.calendars.feeds import ALL_LOGS
+from app.gateway.core import PortalCore
 from app.gateway.errors import NoAccess
-from app.logs.errors import DocumentNotFound, LogNotFound
 
 
-class CalendarVerbs:
-    """The calendar verbs of :class:`app.gateway.Portal` (mixed in)."""
+class CalendarVerbs(PortalCore):
+    """The calendar verbs of :class:`app.gateway.Portal`."""
 
     def renew_feed(self, user: User, log_id: str | None) -> str:
         """A new private feed token for one log (or all logs); the old one stops working."""
-        if log_id is not None:
-            self.open_log(user, log_id, section=Section.MEETINGS, record=False)  # type: ignore[attr-defined]
-        feeds = self.instance.feeds  # type: ignore[attr-defined]
-        return str(feeds.renew(user.principal, user.kind.value, log_id or ALL_LOGS))
+        if log_id is not None:  # a feed only for a log whose calendar the user may read
+            self._require(user, self._facts(log_id), Action.READ, Section.MEETINGS, _now())
+        return self.instance.feeds.renew(user.principal, user.kind.value, log_id or ALL_LOGS)
 
     def revoke_feed(self, user: User, log_id: str | None) -> None:
         """Stop the user's feed for one log (or all logs)."""
-        self.instance.feeds.revoke(user.principal, log_id or ALL_LOGS)  # type: ignore[attr-defined]
+        self.instance.feeds.revoke(user.principal, log_id or ALL_LOGS)
 
     def has_feed(self, user: User, log_id: str | None) -> bool:
         """Whether the user has a working feed for one log (or all logs)."""
-        return bool(self.instance.feeds.has_feed(user.principal, log_id or ALL_LOGS))  # type: ignore[attr-defined]
+        return self.instance.feeds.has_feed(user.principal, log_id or ALL_LOGS)
 
     def feed(self, token: str, now: datetime | None = None) -> bytes:
         """The iCalendar feed a token opens; NoAccess for an unknown or revoked token."""
         now = now or datetime.now(UTC)
         try:
-            feed = self.instance.feeds.open(token)  # type: ignore[attr-defined]
+            feed = self.instance.feeds.open(token)
         except FeedTokenUnknown:
             raise NoAccess("feed") from None
         user = User(feed.principal, UserKind(feed.kind))
         if feed.scope == ALL_LOGS:
-            log_ids = sorted({row.log_id for row in self.instance.index.logs_for(user.principal)})  # type: ignore[attr-defined]
+            log_ids = sorted({row.log_id for row in self.instance.index.logs_for(user.principal)})
         else:
             log_ids = [feed.scope]
         events: list[Event] = []
@@ -54,14 +53,18 @@ class CalendarVerbs:
 
     def _feed_events(self, user: User, log_id: str, now: datetime) -> list[Event]:
         try:
-            snapshot = self.instance.logs.snapshot(log_id)  # type: ignore[attr-defined]
-        except (LogNotFound, DocumentNotFound):
+            snapshot = self._snapshot(log_id)
+        except NoAccess:
             return []
-        facts = self._facts_of(snapshot)  # type: ignore[attr-defined]
-        allowed = scope(user, facts, now, self.youth_age)  # type: ignore[attr-defined]
+        facts = self._facts_of(snapshot)
+        allowed = scope(user, facts, now, self.youth_age)
         meetings = allowed.decision(Action.READ, Section.MEETINGS)
         work = allowed.decision(Action.READ, Section.WORK)
         if not (meetings or work):
             return []  # consent withdrawn or ended since the feed was made: nothing at all
-        self._record(log_id, user, meetings or work, Section.MEETINGS, "read", "", now)  # type: ignore[attr-defined]
+        self._record(log_id, user, meetings or work, Section.MEETINGS, "read", "", now)
         return events_of(log_id, snapshot.documents.values(), bool(meetings), bool(work))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -14,24 +14,21 @@ them did, :class:`DocumentConflict` lets the view show both versions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from app.access import Action, Decision, Section, User, decide
-from app.access.facts import facts_from_documents
+from app.access import Action, Decision, Section, User
 from app.documents.base import DocumentBase
-from app.gateway.errors import NoAccess
+from app.gateway.core import REVISION, PortalCore
 from app.gateway.sections import SECTION_OF_KIND
 from app.logs.codec import ref_of
-from app.logs.errors import DocumentNotFound, EditConflict, LogError, LogNotFound, RuleViolation
+from app.logs.errors import DocumentNotFound, EditConflict, LogError, RuleViolation
 from app.logs.events import Action as Event
 from app.logs.layout import DocRef
 from app.logs.rules import check_work_references
 from app.logs.snapshot import LogSnapshot
 
-_REVISION = re.compile(r"^[0-9a-f]{40}$")
 _ATTEMPTS = 5  # a busy log can move between our read and our commit; retry a few times
 _ACCESS_LOG_ACTION = {Event.DELETE: "delete", Event.RESTORE: "restore"}
 
@@ -64,8 +61,8 @@ class Change:
         return [ref_of(d) for d in self.documents] + list(self.deletions)
 
 
-class Changes:
-    """The changing verbs of :class:`app.gateway.Portal` (mixed in)."""
+class Changes(PortalCore):
+    """The changing verbs of :class:`app.gateway.Portal`."""
 
     def change(
         self,
@@ -80,11 +77,11 @@ class Changes:
     ) -> str:
         """Apply ``change`` as ``user``; returns the new revision (or what a resent form made)."""
         now = now or datetime.now(UTC)
-        if not _REVISION.match(expected_revision or ""):
+        if not REVISION.match(expected_revision or ""):
             raise RuleViolation(
                 "stale_form", "the form does not say which version it was opened on"
             )
-        form_keys = self.instance.form_keys  # type: ignore[attr-defined]
+        form_keys = self.instance.form_keys
         claimed, claim = bool(form_key), ""
         if claimed:
             try:
@@ -105,19 +102,19 @@ class Changes:
             if claimed:  # the commit is made: a resent form must find it, whatever happens next
                 form_keys.complete(user.principal, form_key, claim, revision)
         finally:  # and the change is in the access log even if that bookkeeping fails
-            self._record(log_id, user, decision, section, verb, service, now)  # type: ignore[attr-defined]
+            self._record(log_id, user, decision, section, verb, service, now)
         return revision
 
     def _apply(
         self, user: User, log_id: str, change: Change, base: str, now: datetime
     ) -> tuple[str, Decision, Section, str]:
         """Decide and commit; returns the revision and what the access log needs."""
-        logs = self.instance.logs  # type: ignore[attr-defined]
+        logs = self.instance.logs
         refs = change.refs
         if not refs:
             raise RuleViolation("nothing_to_save", "the change touches no document")
         for _attempt in range(_ATTEMPTS):
-            snapshot = self._head_snapshot(log_id)
+            snapshot = self._snapshot(log_id)
             decision = self._decide_all(user, snapshot, change, refs, now)
             after = dict(snapshot.documents)
             for ref in change.deletions:
@@ -148,26 +145,13 @@ class Changes:
             return revision, decision, section, _ACCESS_LOG_ACTION.get(change.event, "write")
         raise EditConflict(base, None)
 
-    def _head_snapshot(self, log_id: str) -> LogSnapshot:
-        try:
-            snapshot: LogSnapshot = self.instance.logs.snapshot(log_id)  # type: ignore[attr-defined]
-        except (LogNotFound, DocumentNotFound):
-            raise NoAccess(log_id) from None
-        return snapshot
-
     def _decide_all(
         self, user: User, snapshot: LogSnapshot, change: Change, refs: list[DocRef], now: datetime
     ) -> Decision:
         """The action must be allowed on every section the change touches."""
-        facts = facts_from_documents(
-            snapshot.log_id,
-            snapshot.documents.values(),
-            self.instance.index.person_principal,  # type: ignore[attr-defined]
-        )
-        decision = None
-        for section in sorted({SECTION_OF_KIND[ref.kind] for ref in refs}):
-            decision = decide(user, facts, change.action, Section(section), now, self.youth_age)  # type: ignore[attr-defined]
-            if not decision:
-                raise NoAccess(snapshot.log_id)
-        assert decision is not None
-        return decision
+        facts = self._facts_of(snapshot)
+        decisions = [
+            self._require(user, facts, change.action, section, now)
+            for section in sorted({SECTION_OF_KIND[ref.kind] for ref in refs})
+        ]
+        return decisions[-1]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.access import Action, Section, User
-from app.access.facts import facts_from_documents
+from app.access import Action, Scope, Section, User, scope
 from app.documents.base import DocumentBase
 from app.documents.overview import Presentation
-from app.gateway.changes import Change
+from app.gateway.changes import Change, Changes
+from app.gateway.core import REVISION
 from app.gateway.errors import NoAccess
 from app.gateway.sections import SECTION_OF_KIND
 from app.logs.diff import WordSegment, diff_fields
@@ -36,34 +36,44 @@ class HistoryItem:
     documents: tuple[DocRef, ...]
 
 
-class HistoryVerbs:
-    """The history verbs of :class:`app.gateway.Portal` (mixed in)."""
+class HistoryVerbs(Changes):
+    """The history verbs of :class:`app.gateway.Portal` (restoring is a change)."""
 
     def log_history(
         self, user: User, log_id: str, service: str = "", limit: int = 500
     ) -> list[HistoryItem]:
         """The log's changes the user may see, newest first; recorded in the access log."""
-        readable, decision, now = self._readable(user, log_id)
+        allowed, now = self._scope_now(user, log_id)
+        decision = allowed.decision(Action.READ, Section.HISTORY)
+        if not decision:
+            raise NoAccess(log_id)
+        readable = allowed.allowed(Action.READ)
         entries = self._history(log_id, None, limit)
-        items = [item for entry in entries if (item := _visible(entry, readable)) is not None]
-        self._record(log_id, user, decision, Section.HISTORY, "read", service, now)  # type: ignore[attr-defined]
-        return items
+        self._record(log_id, user, decision, Section.HISTORY, "read", service, now)
+        return [item for entry in entries if (item := _visible(entry, readable)) is not None]
 
     def document_history(
         self, user: User, log_id: str, ref: DocRef, service: str = ""
     ) -> list[HistoryItem]:
-        """Every change of one document, newest first."""
-        readable, decision, now = self._readable(user, log_id)
-        if SECTION_OF_KIND[ref.kind] not in readable:
+        """Every change of one document, newest first; recorded in the access log."""
+        allowed, now = self._scope_now(user, log_id)
+        decision = allowed.decision(Action.READ, Section.HISTORY)
+        readable = allowed.allowed(Action.READ)
+        if not decision or SECTION_OF_KIND[ref.kind] not in readable:
             raise NoAccess(log_id)
         entries = self._history(log_id, ref, None)
-        self._record(log_id, user, decision, Section.HISTORY, "read", service, now)  # type: ignore[attr-defined]
+        self._record(log_id, user, decision, Section.HISTORY, "read", service, now)
         return [item for entry in entries if (item := _visible(entry, readable)) is not None]
 
     def last_version(self, user: User, log_id: str, ref: DocRef) -> DocumentBase | None:
-        """The newest version of a document that still existed (for one deleted since)."""
-        for item in self.document_history(user, log_id, ref):
-            found = self.read_version(user, log_id, ref, item.revision)
+        """The newest version of a document that still existed (for one deleted since).
+
+        Used to keep an editor's text when the entry was deleted meanwhile, so it needs
+        READ on the document's section only (not the history).
+        """
+        self._may_read(user, log_id, ref)
+        for entry in self._history(log_id, ref, None):
+            found = self._version(log_id, ref, entry.revision)
             if found is not None:
                 return found
         return None
@@ -71,25 +81,20 @@ class HistoryVerbs:
     def read_version(
         self, user: User, log_id: str, ref: DocRef, revision: str
     ) -> DocumentBase | None:
-        """One document at an old revision (None where it did not exist then)."""
-        readable, _decision, _now = self._readable(user, log_id)
-        if SECTION_OF_KIND[ref.kind] not in readable:
-            raise NoAccess(log_id)
-        logs = self.instance.logs  # type: ignore[attr-defined]
-        if not _is_revision(revision) or not logs.has_revision(log_id, revision):
-            raise NoAccess(log_id)
-        try:
-            document: DocumentBase = logs.read_document(log_id, ref, revision)
-        except DocumentNotFound:
-            return None
-        return document
+        """One document at an old revision (None where it did not exist then).
+
+        READ on the document's section is enough: the merge view of a child's own
+        words needs the version they started from, and a child has no history page.
+        """
+        self._may_read(user, log_id, ref)
+        return self._version(log_id, ref, revision)
 
     def compare(
         self, user: User, log_id: str, ref: DocRef, old: str, new: str
     ) -> list[tuple[str, list[WordSegment]]]:
         """Word-level differences of one document between two revisions, per field."""
-        before = self.read_version(user, log_id, ref, old)
-        after = self.read_version(user, log_id, ref, new)
+        self._may_read(user, log_id, ref)
+        before, after = self._version(log_id, ref, old), self._version(log_id, ref, new)
         return diff_fields(_fields(before), _fields(after))
 
     def restore(
@@ -116,13 +121,13 @@ class HistoryVerbs:
         if isinstance(old, Presentation):
             # The child's and the guardians' own words belong to them: restoring the
             # holder's text never takes theirs back to an older version.
-            current = self.instance.logs.read_kinds(log_id, frozenset({"presentation"}))  # type: ignore[attr-defined]
+            current = self._snapshot(log_id, frozenset({"presentation"}))
             now_words = current.documents.get(ref)
             if isinstance(now_words, Presentation):
                 old = old.revised(
                     subject_words=now_words.subject_words, guardian_words=now_words.guardian_words
                 )
-        return self.change(  # type: ignore[attr-defined,no-any-return]
+        return self.change(
             user,
             log_id,
             Change(documents=(old,), event=Event.RESTORE),
@@ -131,41 +136,35 @@ class HistoryVerbs:
             service=service,
         )
 
-    def _readable(self, user: User, log_id: str) -> tuple[frozenset[str], object, datetime]:
+    def _scope_now(self, user: User, log_id: str) -> tuple[Scope, datetime]:
         now = datetime.now(UTC)
-        try:
-            snapshot = self.instance.logs.read_kinds(log_id, _ACCESS_KINDS)  # type: ignore[attr-defined]
-        except (LogNotFound, DocumentNotFound):
-            raise NoAccess(log_id) from None
-        facts = facts_from_documents(
-            log_id,
-            snapshot.documents.values(),
-            self.instance.index.person_principal,  # type: ignore[attr-defined]
-        )
-        decision = self._require(user, facts, Action.READ, Section.HISTORY, now)  # type: ignore[attr-defined]
-        from app.access import decide
+        return scope(user, self._facts(log_id), now, self.youth_age), now
 
-        readable = frozenset(
-            s.value
-            for s in Section
-            if decide(user, facts, Action.READ, s, now, self.youth_age)  # type: ignore[attr-defined]
-        )
-        return readable, decision, now
+    def _may_read(self, user: User, log_id: str, ref: DocRef) -> None:
+        self._require(user, self._facts(log_id), Action.READ, SECTION_OF_KIND[ref.kind], _now())
+
+    def _version(self, log_id: str, ref: DocRef, revision: str) -> DocumentBase | None:
+        logs = self.instance.logs
+        if not REVISION.match(revision) or not logs.has_revision(log_id, revision):
+            raise NoAccess(log_id)
+        try:
+            return logs.read_document(log_id, ref, revision)
+        except DocumentNotFound:
+            return None
 
     def _history(self, log_id: str, ref: DocRef | None, limit: int | None) -> list[HistoryEntry]:
         try:
-            entries: list[HistoryEntry] = self.instance.logs.history(log_id, ref, limit)  # type: ignore[attr-defined]
+            entries: list[HistoryEntry] = self.instance.logs.history(log_id, ref, limit)
         except (LogNotFound, DocumentNotFound):
             raise NoAccess(log_id) from None
         return entries
 
 
-_ACCESS_KINDS = frozenset({"log", "participant", "consent"})
 RESTORABLE = frozenset({"goal", "activity", "evaluation", "presentation", "initiative"})
 
 
-def _is_revision(text: str) -> bool:
-    return len(text) == 40 and all(c in "0123456789abcdef" for c in text)
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _visible(entry: HistoryEntry, readable: frozenset[str]) -> HistoryItem | None:

@@ -9,19 +9,15 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide, scope
-from app.access.facts import facts_from_documents
 from app.audit import AccessEntry
 from app.documents.overview import LogOverview
 from app.gateway.calendar import CalendarVerbs
-from app.gateway.changes import Changes
 from app.gateway.errors import NoAccess
 from app.gateway.history import HistoryVerbs
 from app.gateway.people import People, resolve_people
 from app.gateway.sections import SECTION_OF_KIND
-from app.instance import Instance
-from app.logs.cache import LruCache
 from app.logs.deadlines import overdue_count
-from app.logs.errors import DocumentNotFound, LogNotFound, RuleViolation
+from app.logs.errors import DocumentNotFound, RuleViolation
 from app.logs.rules import age_on
 from app.logs.service import ACCESS_KINDS
 from app.logs.snapshot import LogSnapshot
@@ -106,14 +102,8 @@ class LogPage:
         return self.may_write(section) and (self.viewer.is_holder or self.wrote(created_by))
 
 
-class Portal(Changes, HistoryVerbs, CalendarVerbs):
-    """The gateway's verbs over one instance."""
-
-    def __init__(self, instance: Instance) -> None:
-        """Use the instance's services and settings."""
-        self.instance = instance
-        self.youth_age = instance.settings.youth_consent_age
-        self._facts_cache: LruCache[tuple[str, str], LogFacts] = LruCache(1024)
+class Portal(HistoryVerbs, CalendarVerbs):
+    """The gateway's verbs over one instance (reading here; the rest in the mixed-in groups)."""
 
     def my_logs(self, user: User, now: datetime | None = None) -> list[LogSummary]:
         """The logs the user may open, from the index; each one re-checked on consent."""
@@ -123,12 +113,10 @@ class Portal(Changes, HistoryVerbs, CalendarVerbs):
             if row.log_id in found:
                 continue
             try:
-                snapshot = self.instance.logs.read_kinds(row.log_id, _SUMMARY_KINDS)
-            except (LogNotFound, DocumentNotFound):
+                snapshot = self._snapshot(row.log_id, _SUMMARY_KINDS)
+            except NoAccess:
                 continue
-            facts = facts_from_documents(
-                row.log_id, snapshot.documents.values(), self.instance.index.person_principal
-            )
+            facts = self._facts_of(snapshot)
             decision = decide(user, facts, Action.READ, Section.OVERVIEW, now, self.youth_age)
             if decision:
                 overview = snapshot.overview
@@ -168,10 +156,7 @@ class Portal(Changes, HistoryVerbs, CalendarVerbs):
     ) -> LogPage:
         """Open a log at ``section`` for reading; records the access; NoAccess if not allowed."""
         now = now or datetime.now(UTC)
-        try:
-            snapshot = self.instance.logs.snapshot(log_id)  # decrypted once, decided on, filtered
-        except (LogNotFound, DocumentNotFound):
-            raise NoAccess(log_id) from None
+        snapshot = self._snapshot(log_id)  # decrypted once, decided on, filtered
         facts = self._facts_of(snapshot)
         allowed = scope(user, facts, now, self.youth_age)
         decision = allowed.decision(Action.READ, Section.OVERVIEW)
@@ -240,7 +225,7 @@ class Portal(Changes, HistoryVerbs, CalendarVerbs):
     ) -> str:
         """The holder gives a child under the consent age a local login; returns the code."""
         now = now or datetime.now(UTC)
-        facts, _overview = self._facts(log_id)
+        facts = self._facts(log_id)
         self._require(user, facts, Action.MANAGE, Section.PARTICIPANTS, now)
         if age_on(facts.subject_birth_date, now.date()) >= self.youth_age:
             raise RuleViolation(
@@ -251,8 +236,9 @@ class Portal(Changes, HistoryVerbs, CalendarVerbs):
     def photo(self, user: User, log_id: str, attachment_id: str) -> bytes:
         """The subject's photo, for those who may read the overview (not recorded: an image)."""
         now = datetime.now(UTC)
-        facts, overview = self._facts(log_id)
-        self._require(user, facts, Action.READ, Section.OVERVIEW, now)
+        snapshot = self._snapshot(log_id, ACCESS_KINDS)
+        self._require(user, self._facts_of(snapshot), Action.READ, Section.OVERVIEW, now)
+        overview = snapshot.overview
         if overview.photo is None or overview.photo != attachment_id:
             raise NoAccess(log_id)
         try:
@@ -266,55 +252,7 @@ class Portal(Changes, HistoryVerbs, CalendarVerbs):
     ) -> list[AccessEntry]:
         """ "Hvem har sett loggen": the access log, for those who may see it."""
         now = now or datetime.now(UTC)
-        facts, _overview = self._facts(log_id)
-        decision = self._require(user, facts, Action.READ, Section.ACCESS_LOG, now)
+        decision = self._require(user, self._facts(log_id), Action.READ, Section.ACCESS_LOG, now)
         entries = self.instance.access_log.entries(log_id)
         self._record(log_id, user, decision, Section.ACCESS_LOG, "read", service, now)
         return entries
-
-    def _facts_of(self, snapshot: LogSnapshot) -> LogFacts:
-        """The facts of one revision; a revision never changes, so they are kept."""
-        key = (snapshot.log_id, snapshot.revision)
-        facts = self._facts_cache.get(key)
-        if facts is None:
-            facts = facts_from_documents(
-                snapshot.log_id, snapshot.documents.values(), self.instance.index.person_principal
-            )
-            self._facts_cache.put(key, facts)
-        return facts
-
-    def _facts(self, log_id: str) -> tuple[LogFacts, LogOverview]:
-        try:
-            snapshot = self.instance.logs.read_kinds(log_id, ACCESS_KINDS)
-        except (LogNotFound, DocumentNotFound):
-            raise NoAccess(log_id) from None
-        facts = facts_from_documents(
-            log_id, snapshot.documents.values(), self.instance.index.person_principal
-        )
-        return facts, snapshot.overview
-
-    def _require(
-        self, user: User, facts: LogFacts, action: Action, section: Section, now: datetime
-    ) -> Decision:
-        decision = decide(user, facts, action, section, now, self.youth_age)
-        if not decision:
-            raise NoAccess(facts.log_id)
-        return decision
-
-    def _record(
-        self,
-        log_id: str,
-        user: User,
-        decision: Decision,
-        section: Section,
-        action: str,
-        service: str,
-        now: datetime,
-    ) -> None:
-        role = decision.basis.split(":")[0] if user.kind == UserKind.STAFF else decision.basis
-        role = {"consent": "participant"}.get(role, role)
-        self.instance.access_log.append(
-            log_id,
-            AccessEntry(now, user.principal, role, service, section.value, action, decision.basis),
-            durable=action != "read",  # reads are fsynced in groups; see AccessLog
-        )

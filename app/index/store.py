@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from app.localdb import ThreadLocalDb
 
 SCHEMA_VERSION = "1"
 _SCHEMA = """
@@ -52,7 +53,7 @@ class LogIndex:
         """Open (and create) the database at ``path``; ``person_key`` keys the HMAC."""
         self.path = path
         self._person_key = person_key
-        self._local = threading.local()
+        self._db = ThreadLocalDb(path, autocommit=True, make_folder=True)  # a rebuildable cache
         self._db().executescript(_SCHEMA)  # executescript manages its own transaction
         with self._transaction() as db:
             db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
@@ -149,20 +150,7 @@ class LogIndex:
 
     def close(self) -> None:
         """Close this thread's connection."""
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
-
-    def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")  # a rebuildable cache; the repos are durable
-            self._local.db = db
-        return db
+        self._db.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
-import threading
 import time
 import unicodedata
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.encryption import DecryptionFailed, LogCipher
 from app.local_accounts.passwords import password_problem
+from app.localdb import ThreadLocalDb
 
 ACTIVATION_SECONDS = 7 * 24 * 3600
 MAX_FAILURES = 5
@@ -77,7 +77,7 @@ class LocalAccounts:
         self._clock = clock
         self._hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4
         self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
-        self._local = threading.local()
+        self._db = ThreadLocalDb(path, rows=True, synchronous="FULL")
         self._db().executescript(_SCHEMA)
 
     # -- enrolment by staff ------------------------------------------------------
@@ -238,15 +238,6 @@ class LocalAccounts:
             return self._cipher.open("totp-seed", base64.b64decode(sealed)).decode()
         except (DecryptionFailed, ValueError):
             return None
-
-    def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            self._local.db = db
-        return db
 
 
 def _digest(value: str) -> str:

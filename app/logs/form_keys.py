@@ -9,10 +9,10 @@ random and scoped by the user's opaque id: nothing personal is stored.
 from __future__ import annotations
 
 import secrets
-import sqlite3
-import threading
 import time
 from pathlib import Path
+
+from app.localdb import ThreadLocalDb
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS form_keys (principal TEXT NOT NULL, key TEXT NOT NULL, "
@@ -31,7 +31,7 @@ class FormKeys:
     def __init__(self, path: Path) -> None:
         """Open (and create) the store at ``path``."""
         self.path = path
-        self._local = threading.local()
+        self._db = ThreadLocalDb(path)  # a lost key only risks a rare duplicate
         self._db().execute(_SCHEMA)
 
     def claim(self, principal: str, key: str, log_id: str) -> tuple[str | None, str]:
@@ -92,13 +92,3 @@ class FormKeys:
                 "DELETE FROM form_keys WHERE principal = ? AND key = ? AND revision = ?",
                 (principal, key, claim),
             )
-
-    def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            # Losing a key in a power cut only risks a rare duplicate; no fsync per save.
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
-        return db

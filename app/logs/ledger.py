@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
+
+from app.localdb import ThreadLocalDb
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS heads "
@@ -37,6 +38,7 @@ class HeadLedger:
         self.path = path
         self._key = key
         self._local = threading.local()
+        self._db = ThreadLocalDb(path, synchronous="FULL")  # not rebuildable
         self._db().execute(_SCHEMA)
 
     def record(
@@ -120,12 +122,3 @@ class HeadLedger:
 
     def _mac(self, repo: str, head: str) -> str:
         return hmac.new(self._key, f"{repo}|{head}".encode(), hashlib.sha256).hexdigest()
-
-    def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # unlike the index, this is not rebuildable
-            self._local.db = db
-        return db

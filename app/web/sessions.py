@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,8 @@ from typing import Any
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
+
+from app.localdb import ThreadLocalDb
 
 TOUCH_INTERVAL_SECONDS = 60
 _SCHEMA = """
@@ -82,7 +82,7 @@ class SessionStore:
     def __init__(self, path: Path) -> None:
         """Create the database if needed."""
         self.path = path
-        self._local = threading.local()
+        self._db = ThreadLocalDb(path, autocommit=True)
         self._db().executescript(_SCHEMA)
 
     def load(self, token: str) -> tuple[dict[str, Any], float, float] | None:
@@ -146,15 +146,6 @@ class SessionStore:
             )
             .rowcount
         )
-
-    def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
-        return db
 
 
 class ServerSessionInterface(SessionInterface):

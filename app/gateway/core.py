@@ -1,0 +1,82 @@
+"""What every group of the gateway's verbs shares: the instance, facts, decisions, the access log.
+
+The verbs are grouped by subject (reading, changing, history, calendar) in
+modules of their own; each group derives from :class:`PortalCore`, and
+:class:`app.gateway.Portal` combines them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide
+from app.access.facts import facts_from_documents
+from app.audit import AccessEntry
+from app.gateway.errors import NoAccess
+from app.instance import Instance
+from app.logs.cache import LruCache
+from app.logs.errors import DocumentNotFound, LogNotFound
+from app.logs.service import ACCESS_KINDS
+from app.logs.snapshot import LogSnapshot
+
+REVISION = re.compile(r"^[0-9a-f]{40}$")
+
+
+class PortalCore:
+    """The instance, the youth age, and the steps every verb takes."""
+
+    def __init__(self, instance: Instance) -> None:
+        """Use the instance's services and settings."""
+        self.instance = instance
+        self.youth_age = instance.settings.youth_consent_age
+        self._facts_cache: LruCache[tuple[str, str], LogFacts] = LruCache(1024)
+
+    def _snapshot(self, log_id: str, kinds: frozenset[str] | None = None) -> LogSnapshot:
+        """The log at its head (all documents, or only ``kinds``); NoAccess if there is none."""
+        logs = self.instance.logs
+        try:
+            return logs.snapshot(log_id) if kinds is None else logs.read_kinds(log_id, kinds)
+        except (LogNotFound, DocumentNotFound):
+            raise NoAccess(log_id) from None
+
+    def _facts_of(self, snapshot: LogSnapshot) -> LogFacts:
+        """The access facts of one revision; a revision never changes, so they are kept."""
+        key = (snapshot.log_id, snapshot.revision)
+        facts = self._facts_cache.get(key)
+        if facts is None:
+            facts = facts_from_documents(
+                snapshot.log_id, snapshot.documents.values(), self.instance.index.person_principal
+            )
+            self._facts_cache.put(key, facts)
+        return facts
+
+    def _facts(self, log_id: str) -> LogFacts:
+        """The access facts of a log at its head."""
+        return self._facts_of(self._snapshot(log_id, ACCESS_KINDS))
+
+    def _require(
+        self, user: User, facts: LogFacts, action: Action, section: Section, now: datetime
+    ) -> Decision:
+        decision = decide(user, facts, action, section, now, self.youth_age)
+        if not decision:
+            raise NoAccess(facts.log_id)
+        return decision
+
+    def _record(
+        self,
+        log_id: str,
+        user: User,
+        decision: Decision,
+        section: Section,
+        action: str,
+        service: str,
+        now: datetime,
+    ) -> None:
+        role = decision.basis.split(":")[0] if user.kind == UserKind.STAFF else decision.basis
+        role = {"consent": "participant"}.get(role, role)
+        self.instance.access_log.append(
+            log_id,
+            AccessEntry(now, user.principal, role, service, section.value, action, decision.basis),
+            durable=action != "read",  # reads are fsynced in groups; see AccessLog
+        )
