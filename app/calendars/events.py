@@ -39,61 +39,40 @@ def events_of(
     log_id: str, documents: Iterable[DocumentBase], meetings: bool, work: bool
 ) -> list[Event]:
     """The events of a log, in time order; ``meetings``/``work`` say which sections to use."""
+    documents = list(documents)
     found: list[Event] = []
-    seen_meetings: set[str] = set()
-    for document in documents:
-        if meetings and isinstance(document, Meeting) and document.status != "cancelled":
-            seen_meetings.add(document.id)
-            found.append(
-                Event(
-                    f"{document.id}-meeting",
-                    "meeting",
-                    document.title,
-                    document.starts_at,
-                    document.ends_at,
-                    document.place,
-                    log_id,
-                )
-            )
-        elif work and isinstance(document, Activity) and document.is_open:
-            found.append(
-                Event(
-                    f"{document.id}-deadline",
-                    "deadline",
-                    document.title,
-                    document.deadline,
-                    None,
-                    "",
-                    log_id,
-                )
-            )
-            if document.evaluate_on is not None:
-                found.append(
-                    Event(
-                        f"{document.id}-evaluation",
-                        "evaluation",
-                        document.title,
-                        document.evaluate_on,
-                        None,
-                        "",
-                        log_id,
-                    )
-                )
-    for document in documents:
-        if (
-            meetings
-            and isinstance(document, CalendarEntry)
-            and (document.meeting is None or document.meeting not in seen_meetings)
-        ):
-            found.append(
-                Event(
-                    f"{document.id}-entry",
-                    "meeting",
-                    document.title,
-                    document.starts_at,
-                    document.ends_at,
-                    document.place,
-                    log_id,
-                )
-            )
+    if meetings:
+        held = [d for d in documents if isinstance(d, Meeting) and d.status != "cancelled"]
+        announced = {m.id for m in held}
+        found += [_timed(log_id, m, "meeting") for m in held]
+        found += [
+            _timed(log_id, entry, "entry")
+            for entry in documents
+            if isinstance(entry, CalendarEntry) and entry.meeting not in announced
+        ]
+    if work:
+        for activity in (d for d in documents if isinstance(d, Activity) and d.is_open):
+            found.append(_dated(log_id, activity, "deadline", activity.deadline))
+            if activity.evaluate_on is not None:
+                found.append(_dated(log_id, activity, "evaluation", activity.evaluate_on))
     return sorted(found, key=lambda e: (e.day, str(e.starts), e.uid))
+
+
+def _timed(log_id: str, item: Meeting | CalendarEntry, suffix: str) -> Event:
+    """A meeting, or a calendar entry (which is shown as one)."""
+    return Event(
+        f"{item.id}-{suffix}",
+        "meeting",
+        item.title,
+        item.starts_at,
+        item.ends_at,
+        item.place,
+        log_id,
+    )
+
+
+def _dated(
+    log_id: str, activity: Activity, kind: Literal["deadline", "evaluation"], day: date
+) -> Event:
+    """An activity's deadline or evaluation date: a whole day, with no place."""
+    return Event(f"{activity.id}-{kind}", kind, activity.title, day, None, "", log_id)

@@ -12,7 +12,7 @@ from app.documents.people import Participant
 from app.documents.work import Evaluation, Goal
 from app.logs.ids import new_document_id
 from tests.web.conftest import csrf_token, demo_log_ids, login
-from tests.web.test_log_work import head, snapshot, submit
+from tests.web.test_log_work import form_values, head, snapshot, submit
 
 NEW_GOAL = {"title": "Et nytt mål", "arena": "home_leisure", "status": "active"}
 
@@ -166,3 +166,28 @@ def test_the_overview_shows_consent_status_and_who_is_not_yet_let_in(fresh_app: 
     family_view = kari.get(f"/logg/{nora}/").data.decode()
     assert "Barnehage: til" in family_view
     assert "ser ingenting før" not in family_view  # a note for the holder
+
+
+def test_a_childs_own_words_meet_a_change_by_the_holder_in_the_merge_view(
+    fresh_app: Flask,
+) -> None:
+    """The child has no history page, but still gets both versions, not a missing page."""
+    instance = fresh_app.extensions["stafettlogg"]
+    jonas = demo_log_ids(fresh_app)["Jonas"]
+    subject = snapshot(fresh_app, jonas).overview.subject
+    child = fresh_app.test_client()
+    with child.session_transaction() as session:
+        principal = instance.index.person_principal(subject.fnr)
+        session["user"] = {"principal": principal, "kind": "citizen", "roles": [], "service": ""}
+    drawn = form_values(child, f"/logg/{jonas}/egne-ord")
+    ingrid = fresh_app.test_client()
+    login(ingrid, "staff:ingrid")  # the holder changes the presentation meanwhile
+    answer = submit(
+        ingrid,
+        f"/logg/{jonas}/presentasjon/endre",
+        {"title": "Meg som elev", "social": "Leker med mange."},
+    )
+    assert answer.status_code == 302
+    clash = child.post(f"/logg/{jonas}/egne-ord", data={**drawn, "words": "Jeg liker fotball."})
+    assert clash.status_code == 409
+    assert "Jeg liker fotball." in clash.data.decode()

@@ -53,10 +53,12 @@ def _work_page(log_id: str) -> LogPage:
     return page
 
 
-def _plans(page: LogPage) -> None:
+def _planning_page(log_id: str) -> LogPage:
     """Goals and activities are planned by staff, guardians and the youth; not by a child."""
+    page = _work_page(log_id)
     if page.viewer.relation == "child":
         raise NoAccess(page.log_id)
+    return page
 
 
 def _back(page: LogPage, anchor: str = "") -> str:
@@ -82,8 +84,7 @@ def work(log_id: str) -> str:
 @login_required()
 def new_goal(log_id: str) -> Answer:
     """Add a goal in an arena."""
-    page = _work_page(log_id)
-    _plans(page)
+    page = _planning_page(log_id)
     form = GoalForm()
     if request.method == "GET" and request.args.get("arena") in {a.value for a in Arena}:
         form.arena.default = request.args["arena"]
@@ -115,8 +116,7 @@ def new_goal(log_id: str) -> Answer:
 @login_required()
 def edit_goal(log_id: str, goal_id: str) -> Answer:
     """Change a goal's title, arena, status or description."""
-    page = _work_page(log_id)
-    _plans(page)
+    page = _planning_page(log_id)
     goal = document_or_version(page, "goal", goal_id)
     return run_form(
         page,
@@ -143,8 +143,7 @@ def _responsible_choices(page: LogPage) -> list[SelectChoice]:
 @login_required()
 def new_activity(log_id: str, goal_id: str) -> Answer:
     """Add an activity to a goal: who does what, by when."""
-    page = _work_page(log_id)
-    _plans(page)
+    page = _planning_page(log_id)
     goal = document(page, "goal", goal_id)
     form = ActivityForm(responsible=_responsible_choices(page), new=True, today=page.today)
 
@@ -177,8 +176,7 @@ def new_activity(log_id: str, goal_id: str) -> Answer:
 @login_required()
 def edit_activity(log_id: str, activity_id: str) -> Answer:
     """Change an activity."""
-    page = _work_page(log_id)
-    _plans(page)
+    page = _planning_page(log_id)
     activity = document_or_version(page, "activity", activity_id)
     form = ActivityForm(responsible=_responsible_choices(page), new=False, today=page.today)
     return run_form(
@@ -282,8 +280,7 @@ def move(log_id: str, kind: str, doc_id: str) -> Response:
     """Move a goal or an activity one place up or down in its list."""
     if kind not in _TARGET_KINDS:
         raise NoAccess(log_id)
-    page = _work_page(log_id)
-    _plans(page)
+    page = _planning_page(log_id)
     item = document(page, kind, doc_id)
     if isinstance(item, Goal):
         siblings: list[Any] = [g for g in page.snapshot.of_kind(Goal) if g.arena == item.arena]
