@@ -8,7 +8,7 @@ from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.documents.errors import DocumentError
 from app.gateway import NoAccess
@@ -100,6 +100,14 @@ def register(app: Flask) -> None:
     def _corrupt(_error: CorruptLog) -> tuple[str, int]:
         log.error("a stored document failed to decrypt or validate")
         return _page(500, _("Something went wrong"), _("The error has been logged."))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+        return _page(
+            413,
+            _("That is too large"),
+            _("The file or text you sent is too large. Choose a smaller file and try again."),
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:

@@ -46,7 +46,7 @@ def health() -> tuple[str, int, dict[str, str]]:
 def info(page: str = "index.html") -> Response:
     """The family information pages, built by MkDocs into build/site."""
     found = safe_join(str(SITE), page) if SITE.is_dir() else None
-    if found is None or not os.path.isfile(found):
+    if found is None or not _is_file(found):
         abort(404)
     mimetype = mimetypes.guess_type(found)[0] or "application/octet-stream"
     return asset_response(Path(found), mimetype)
@@ -68,10 +68,19 @@ _STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
 
 def static_file(filename: str) -> Response:
     """The app's own stylesheet and script (replaces Flask's static view)."""
-    path = (_STATIC / filename).resolve()
-    if path.parent != _STATIC or path.suffix not in _STATIC_TYPES or not path.is_file():
+    found = safe_join(str(_STATIC), filename)
+    suffix = Path(found).suffix if found else ""
+    if found is None or suffix not in _STATIC_TYPES or not _is_file(found):
         abort(404)
-    return asset_response(path, _STATIC_TYPES[path.suffix])
+    return asset_response(Path(found), _STATIC_TYPES[suffix])
+
+
+def _is_file(path: str) -> bool:
+    """A regular file; False for names the system refuses (NUL, too long)."""
+    try:
+        return os.path.isfile(path)
+    except (ValueError, OSError):
+        return False
 
 
 static_file.access_policy = "public"  # type: ignore[attr-defined]

@@ -23,11 +23,21 @@ class CalendarVerbs(PortalCore):
     def renew_feed(self, user: User, log_id: str | None) -> str:
         """A new private feed token for one log (or all logs); the old one stops working."""
         if log_id is not None:  # a feed only for a log whose calendar the user may read
-            self._require(user, self._facts(log_id), Action.READ, Section.MEETINGS, _now())
+            decision = self._require(
+                user, self._facts(log_id), Action.READ, Section.MEETINGS, _now()
+            )
+            if decision.basis == "archive":
+                raise NoAccess(log_id)  # the archive reads closed logs; it has no calendar
         return self.instance.feeds.renew(user.principal, user.kind.value, log_id or ALL_LOGS)
 
     def revoke_feed(self, user: User, log_id: str | None) -> None:
-        """Stop the user's feed for one log (or all logs)."""
+        """Stop the user's own feed for one log (or all logs), access or not.
+
+        Someone whose consent was withdrawn must still be able to stop the link. A
+        user with no feed for the log gets NoAccess, like for any log they cannot see.
+        """
+        if not self.has_feed(user, log_id):
+            raise NoAccess(log_id or "feed")
         self.instance.feeds.revoke(user.principal, log_id or ALL_LOGS)
 
     def has_feed(self, user: User, log_id: str | None) -> bool:

@@ -221,17 +221,25 @@ class Portal(HistoryVerbs, CalendarVerbs):
         return Viewer(user.principal, user.kind, relation, mine)
 
     def enrol_child(
-        self, user: User, log_id: str, username: str, now: datetime | None = None
+        self,
+        user: User,
+        log_id: str,
+        username: str,
+        service: str = "",
+        now: datetime | None = None,
     ) -> str:
         """The holder gives a child under the consent age a local login; returns the code."""
         now = now or datetime.now(UTC)
         facts = self._facts(log_id)
-        self._require(user, facts, Action.MANAGE, Section.PARTICIPANTS, now)
+        decision = self._require(user, facts, Action.MANAGE, Section.PARTICIPANTS, now)
         if age_on(facts.subject_birth_date, now.date()) >= self.youth_age:
             raise RuleViolation(
                 "youth_uses_idporten", "from the consent age the youth logs in with ID-porten"
             )
-        return self.instance.local_accounts.enrol(facts.subject, username, user.principal)
+        code = self.instance.local_accounts.enrol(facts.subject, username, user.principal)
+        # A new way into the log: the family sees it under "who has seen the log".
+        self._record(log_id, user, decision, Section.PARTICIPANTS, "write", service, now)
+        return code
 
     def photo(self, user: User, log_id: str, attachment_id: str) -> bytes:
         """The subject's photo, for those who may read the overview (not recorded: an image)."""

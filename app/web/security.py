@@ -7,6 +7,8 @@ import secrets
 from flask import Flask, Response, abort, g, request
 
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Endpoints that serve only the project's own files, which browsers may cache.
+_PUBLIC_ASSETS = frozenset({"static", "public.designsystem", "public.info"})
 
 
 def init_app(app: Flask, *, production: bool, form_targets: tuple[str, ...] = ()) -> None:
@@ -51,7 +53,7 @@ def init_app(app: Flask, *, production: bool, form_targets: tuple[str, ...] = ()
         if framer is None:
             response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if not (request.endpoint or "").endswith("static"):
+        if request.endpoint not in _PUBLIC_ASSETS:  # everything else may hold personal data
             response.headers["Cache-Control"] = "no-store"
         if production:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

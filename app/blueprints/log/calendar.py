@@ -65,7 +65,6 @@ def renew_feed(log_id: str) -> Response:
 @bp.post("/kalender/abonnement/stopp")
 @login_required()
 def revoke_feed(log_id: str) -> Response:
-    """Stop the private feed of this log."""
-    open_page(log_id, Section.MEETINGS, record=False)
+    """Stop the private feed of this log (also once the log can no longer be seen)."""
     portal().revoke_feed(viewer(), log_id)
     return redirect(url_for("log.calendar", log_id=log_id) + "#feed")  # type: ignore[return-value]

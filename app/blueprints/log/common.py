@@ -45,10 +45,22 @@ def viewer() -> User:
 
 
 def open_page(log_id: str, section: Section, record: bool = True) -> LogPage:
-    """The log as the viewer may see it at ``section`` (NoAccess → 404)."""
+    """The log as the viewer may see it at ``section`` (NoAccess → 404).
+
+    Recorded in the access log as a read unless ``record`` is false, which is for
+    a POST (the change itself is recorded) or a page that records its own read.
+    """
     return portal().open_log(
         viewer(), log_id, service=current_service(), section=section, record=record
     )
+
+
+def showing() -> bool:
+    """Whether this request shows the log (a form drawn, a confirmation): then it is a read.
+
+    A form that is sent is recorded as the change it makes (or the conflict it shows).
+    """
+    return request.method == "GET"
 
 
 def require_write(page: LogPage, section: Section) -> None:
@@ -195,7 +207,7 @@ def _merge_view(
     key = form.form_key.data
     _fill(form, {**proposal, "revision": conflict.head, "form_key": key or ""})
     labels = {name: form[name].label.text for name in form.field_names()}
-    page = portal().open_log(user, page.log_id, service=current_service(), record=False)
+    page = portal().open_log(user, page.log_id, service=current_service())  # both shown: a read
     return (
         render_template(
             template,

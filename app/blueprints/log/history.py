@@ -10,6 +10,7 @@ from app.access import Section
 from app.blueprints.context import portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import Answer, open_page, viewer
+from app.blueprints.log.forms import TEXT_MAX
 from app.documents.base import DocumentBase
 from app.gateway import LogPage, NoAccess
 from app.gateway.changes import DocumentConflict
@@ -121,10 +122,12 @@ def preview(log_id: str) -> Response:
     open_page(log_id, Section.OVERVIEW, record=False)  # only for those who may open the log
     from app.web.labels import advice_text
 
-    text = request.form.get("text", "")[:200_000]
+    text = request.form.get("text", "")
+    if len(text) > TEXT_MAX:  # the longest a field may be; a preview is no way round it
+        return Response(status=413)
     language = "nn" if select_locale() == "nn" else "nb"
     return jsonify(
-        html=render_markdown(text),
+        html=render_markdown.__wrapped__(text),  # a draft is rendered, never kept in the cache
         advice=[advice_text(a) for a in advise(text, language)],
         heading=_("Tips for plain language"),
         note=_("These are only tips: you can save as it is."),

@@ -13,7 +13,7 @@ from app.blueprints.log.common import Answer, open_page, viewer
 from app.local_accounts import ActivationFailed
 from app.web.events import security_event
 from app.web.page_cache import render_log_page
-from app.web.users import login_required
+from app.web.users import current_service, login_required
 
 USERNAME_PROBLEMS = {
     "username": _l("A username has 3–40 letters, digits, dots, hyphens or underscores."),
@@ -57,7 +57,7 @@ def meetings(log_id: str) -> str:
 @login_required()
 def access_log(log_id: str) -> str:
     """Hvem har sett loggen: every recorded access to this log."""
-    entries = portal().access_entries(viewer(), log_id)
+    entries = portal().access_entries(viewer(), log_id, service=current_service())
     page = open_page(log_id, Section.OVERVIEW, record=False)
     return render_template("log/access_log.html", page=page, entries=entries, nav="access_log")
 
@@ -69,7 +69,7 @@ def enrol_child(log_id: str) -> Answer:
     user = viewer()
     username = request.form.get("username", "")
     try:
-        code = portal().enrol_child(user, log_id, username)
+        code = portal().enrol_child(user, log_id, username, service=current_service())
     except ActivationFailed as failed:
         message = USERNAME_PROBLEMS.get(str(failed), USERNAME_PROBLEMS["username"])
         page = render_template(

@@ -18,6 +18,7 @@ from app.blueprints.log.common import (
     open_page,
     require_write,
     run_form,
+    showing,
     submission_key,
     viewer,
 )
@@ -58,7 +59,7 @@ def _presentation(page: LogPage) -> Presentation:
 @login_required()
 def edit_presentation(log_id: str) -> Answer:
     """The holder writes «Meg som barnehagebarn / elev»: strengths, challenges and more."""
-    page = open_page(log_id, Section.PRESENTATION, record=False)
+    page = open_page(log_id, Section.PRESENTATION, record=showing())
     require_write(page, Section.PRESENTATION)
     if not page.viewer.is_holder:
         raise NoAccess(log_id)
@@ -81,7 +82,7 @@ def edit_presentation(log_id: str) -> Answer:
 @login_required()
 def own_words(log_id: str) -> Answer:
     """The child or youth, and the guardians, add their own words to the presentation."""
-    page = open_page(log_id, Section.PRESENTATION, record=False)
+    page = open_page(log_id, Section.PRESENTATION, record=showing())
     require_write(page, Section.PRESENTATION)
     fields = {"guardian": "guardian_words", "subject": "subject_words", "child": "subject_words"}
     field = fields.get(page.viewer.relation)
@@ -111,7 +112,7 @@ def own_words(log_id: str) -> Answer:
 @login_required()
 def edit_initiative(log_id: str) -> Answer:
     """Who raised the concern, when and why (the holder)."""
-    page = open_page(log_id, Section.OVERVIEW, record=False)
+    page = open_page(log_id, Section.OVERVIEW, record=showing())
     require_write(page, Section.OVERVIEW)
     found = page.snapshot.of_kind(Initiative)
     current = found[0] if found else None
@@ -138,7 +139,7 @@ def edit_initiative(log_id: str) -> Answer:
 @login_required()
 def photo_form(log_id: str) -> Answer:
     """The holder uploads a photo; it is re-encoded so no metadata survives, then sealed."""
-    page = open_page(log_id, Section.OVERVIEW, record=False)
+    page = open_page(log_id, Section.OVERVIEW, record=showing())
     require_write(page, Section.OVERVIEW)
     if not page.viewer.is_holder:
         raise NoAccess(log_id)
@@ -162,7 +163,7 @@ def photo_form(log_id: str) -> Answer:
         uploaded_at=datetime.now(UTC),
     )
     change = Change(
-        (metadata, page.overview.revised(photo=metadata.id)),
+        (page.overview.revised(photo=metadata.id), metadata),  # recorded as the overview
         files={attachment_path(metadata.id): photo.data},
     )
     try:

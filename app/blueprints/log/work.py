@@ -21,6 +21,7 @@ from app.blueprints.log.common import (
     open_page,
     require_write,
     run_form,
+    showing,
     submission_key,
     viewer,
 )
@@ -48,7 +49,7 @@ _TARGET_KINDS = ("goal", "activity")
 
 def _work_page(log_id: str) -> LogPage:
     """The work section for a form: the viewer must be allowed to write in it."""
-    page = open_page(log_id, Section.WORK, record=False)
+    page = open_page(log_id, Section.WORK, record=showing())
     require_write(page, Section.WORK)
     return page
 
@@ -349,7 +350,7 @@ def delete(log_id: str, kind: str, doc_id: str) -> Answer:
             service=current_service(),
         )
     except DocumentConflict:
-        page = open_page(log_id, Section.WORK, record=False)
+        page = open_page(log_id, Section.WORK, record=True)
         return render_template(
             "log/confirm_delete.html",
             page=page,
