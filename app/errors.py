@@ -43,6 +43,13 @@ RULES = {
     "unknown_responsible": _l("Choose a responsible person who takes part in the log."),
     "unknown_target": _l("What you wrote about no longer exists."),
     "still_referenced": _l("Other entries still belong to this one. Delete them first."),
+    "minutes_locked": _l(
+        "The minutes have been approved and can no longer be changed. Write an amendment instead."
+    ),
+    "not_approved": _l("Only approved minutes get amendments."),
+    "unknown_thread": _l("The conversation you answered no longer exists."),
+    "not_author": _l("Only the one who wrote a message can change it."),
+    "message_read": _l("Others have read the message, so it can no longer be changed."),
 }
 
 

@@ -23,6 +23,7 @@ from app.local_accounts import LocalAccounts
 from app.logs.form_keys import FormKeys
 from app.logs.ledger import HeadLedger
 from app.logs.service import LogService
+from app.messages import ReadMarks
 
 INDEX_SECRET = "index-person-key"  # noqa: S105 (a key *name*, not a secret)
 
@@ -41,6 +42,7 @@ class Instance:
     local_accounts: LocalAccounts
     form_keys: FormKeys
     feeds: FeedTokens
+    read_marks: ReadMarks
 
     def close(self) -> None:
         """Release the index connection."""
@@ -98,6 +100,17 @@ def open_instance(settings: Settings) -> Instance:
     feeds = FeedTokens(
         settings.instance_path / "calendar-feeds.sqlite3", keys.secret("calendar-feed-key")
     )
+    read_marks = ReadMarks(settings.instance_path / "read-marks.sqlite3")
     return Instance(
-        settings, store, keys, index, logs, directory, access_log, local_accounts, form_keys, feeds
+        settings,
+        store,
+        keys,
+        index,
+        logs,
+        directory,
+        access_log,
+        local_accounts,
+        form_keys,
+        feeds,
+        read_marks,
     )

@@ -1,5 +1,6 @@
 """The kindergarten demo log (Nora, 4): goals at home and in kindergarten, an overdue
-activity, an evaluation, a guardian's comment, a meeting and a message."""
+activity, an evaluation, a guardian's comment, a meeting with approved minutes, a coming
+meeting and message threads."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from app.demo.people import (
     synthetic_fnr,
 )
 from app.documents.fields import Arena, LogTemplate, Service
-from app.documents.meetings import Attendee, CalendarEntry, Meeting, Message
+from app.documents.meetings import AgendaOutcome, Attendee, Meeting, Message
 from app.documents.overview import Initiative, Presentation, Subject
 from app.documents.work import Activity, Evaluation, Goal
 from app.logs.ids import new_document_id
@@ -107,16 +108,51 @@ def kindergarten_log(logs: LogService, today: date) -> str:
         why="Små grupper gir henne ro til å prøve.",
         decision="continue",
     )
+    held_at = at(start + timedelta(days=7), 9)
     meeting = Meeting(
         id=new_document_id(),
         title="Oppstartsmøte",
-        starts_at=at(start, 9),
+        starts_at=held_at,
+        ends_at=held_at + timedelta(hours=1),
         place="Solsikken barnehage, møterom Blåklokke",
         agenda=["Presentasjon", "Mål og aktiviteter", "Neste møte"],
         minute_taker=hilde.id,
+        invited=[hilde.id],
+        called_by=hilde.user_id,
         status="held",
-        attendees=[Attendee(participant=hilde.id), Attendee(name="Kari Berg", role="guardian")],
-        body="Vi ble enige om lekegruppe, og at foreldrene spør om dagen hver kveld.",
+        attendees=[Attendee(participant=hilde.id), Attendee(role="guardian")],
+        outcomes=[
+            AgendaOutcome(item="Presentasjon", agreed="Hilde og foreldrene beskrev Nora."),
+            AgendaOutcome(
+                item="Mål og aktiviteter",
+                agreed="Vi ble enige om lekegruppe, og at foreldrene spør om dagen hver kveld.",
+            ),
+            AgendaOutcome(item="Neste møte", agreed="Evalueringsmøte om fem uker."),
+        ],
+        body="Foreldrene ønsker å få referatet som melding.",
+        minutes_by=hilde.user_id,
+        approved_at=held_at + timedelta(days=1),
+        approved_by=hilde.user_id,
+    )
+    invitation = Message(
+        id=new_document_id(),
+        author=hilde.user_id,
+        author_role="participant",
+        sent_at=held_at - timedelta(days=6),
+        subject_line="Innkalling: Oppstartsmøte",
+        body="Velkommen til oppstartsmøte. Ta gjerne med det dere lurer på.",
+        meeting=meeting.id,
+        purpose="invitation",
+    )
+    approved = Message(
+        id=new_document_id(),
+        author=hilde.user_id,
+        author_role="participant",
+        sent_at=held_at + timedelta(days=1),
+        subject_line="Godkjent referat: Oppstartsmøte",
+        meeting=meeting.id,
+        thread=invitation.id,
+        purpose="minutes",
     )
     kari = logs.index.person_principal(people["kari"].fnr)
     comment = Evaluation(
@@ -130,22 +166,51 @@ def kindergarten_log(logs: LogService, today: date) -> str:
         body="Hun forteller mest når vi går tur etter middag.",
     )
     rev = logs.save(
-        snap.log_id, [evaluation, meeting], expected_revision=rev, actor_id=hilde.user_id
+        snap.log_id,
+        [evaluation, meeting, invitation, approved],
+        expected_revision=rev,
+        actor_id=hilde.user_id,
     )
     rev = logs.save(snap.log_id, [comment], expected_revision=rev, actor_id=kari)
-    calendar = CalendarEntry(
+    thanks = Message(
+        id=new_document_id(),
+        author=kari,
+        author_role="guardian",
+        sent_at=held_at + timedelta(days=2),
+        subject_line=invitation.subject_line,
+        body="Takk for et godt møte. Vi har begynt med kveldspraten.",
+        thread=invitation.id,
+    )
+    rev = logs.save(snap.log_id, [thanks], expected_revision=rev, actor_id=kari)
+    evaluation_at = at(today + timedelta(days=35), 12)
+    planned = Meeting(
         id=new_document_id(),
         title="Evalueringsmøte",
-        starts_at=at(today + timedelta(days=35), 13),
-        place="Solsikken",
+        starts_at=evaluation_at,
+        ends_at=evaluation_at + timedelta(hours=1),
+        place="Solsikken barnehage",
+        agenda=["Hvordan går lekegruppa?", "Kveldspraten hjemme", "Videre plan"],
+        minute_taker=hilde.id,
+        invited=[hilde.id],
+        called_by=hilde.user_id,
     )
-    message = Message(
+    call = Message(
         id=new_document_id(),
         author=hilde.user_id,
         author_role="participant",
         sent_at=at(today, 8),
-        subject_line="Innkalling til evalueringsmøte",
+        subject_line="Innkalling: Evalueringsmøte",
         body="Hei! Vi inviterer til evalueringsmøte. Hilsen Hilde",
+        meeting=planned.id,
+        purpose="invitation",
     )
-    logs.save(snap.log_id, [calendar, message], expected_revision=rev, actor_id=hilde.user_id)
+    question = Message(
+        id=new_document_id(),
+        author=hilde.user_id,
+        author_role="participant",
+        sent_at=at(today - timedelta(days=1), 14),
+        subject_line="Henting på fredag",
+        body="Hvem henter Nora på fredag? Vi går på tur og er tilbake kl. 15.",
+    )
+    logs.save(snap.log_id, [planned, call, question], expected_revision=rev, actor_id=hilde.user_id)
     return snap.log_id

@@ -1,12 +1,22 @@
 """The school demo log (Jonas, 10): a second service on new consent, a new level and
-a baton handover from the teacher to PPT."""
+a baton handover from the teacher to PPT, minutes waiting for approval, and a school
+nurse who joined before any consent covered her service."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.demo.people import MUNICIPALITY, STAFF, consent, demo_citizens, participant, synthetic_fnr
+from app.demo.people import (
+    MUNICIPALITY,
+    STAFF,
+    at,
+    consent,
+    demo_citizens,
+    participant,
+    synthetic_fnr,
+)
 from app.documents.fields import Arena, LogTemplate, Service
+from app.documents.meetings import AgendaOutcome, Attendee, Meeting, Message
 from app.documents.overview import Subject
 from app.documents.work import Activity, Goal
 from app.logs.ids import new_document_id
@@ -63,5 +73,45 @@ def school_log(logs: LogService, today: date) -> str:
         actor_id=per.user_id,
     )
     # The teacher hands the baton to PPT; nobody lets go before someone has taken over.
-    logs.hand_over(snap.log_id, ingrid.id, expected_revision=rev, actor_id=per.user_id, today=today)
+    rev = logs.hand_over(
+        snap.log_id, ingrid.id, expected_revision=rev, actor_id=per.user_id, today=today
+    )
+    # The school nurse joins, but no consent covers school health yet: she sees nothing.
+    maria = participant(STAFF["maria"], today)
+    held_at = at(today - timedelta(days=2), 13)
+    meeting = Meeting(
+        id=new_document_id(),
+        title="Samarbeidsmøte med PPT",
+        starts_at=held_at,
+        ends_at=held_at + timedelta(hours=1),
+        place="Nordby skole, rom 204",
+        agenda=["Lesing hjemme og på skolen", "PPTs vurdering"],
+        minute_taker=per.id,
+        invited=[per.id, ingrid.id],
+        called_by=ingrid.user_id,
+        status="held",
+        attendees=[Attendee(participant=per.id), Attendee(participant=ingrid.id)],
+        outcomes=[
+            AgendaOutcome(
+                item="Lesing hjemme og på skolen", agreed="Lesekvarteret fortsetter hjemme."
+            ),
+            AgendaOutcome(item="PPTs vurdering", agreed="Ingrid observerer i klassen i mars."),
+        ],
+        minutes_by=per.user_id,
+    )
+    invitation = Message(
+        id=new_document_id(),
+        author=ingrid.user_id,
+        author_role="participant",
+        sent_at=held_at - timedelta(days=7),
+        subject_line="Innkalling: Samarbeidsmøte med PPT",
+        meeting=meeting.id,
+        purpose="invitation",
+    )
+    logs.save(
+        snap.log_id,
+        [maria, meeting, invitation],
+        expected_revision=rev,
+        actor_id=ingrid.user_id,
+    )
     return snap.log_id

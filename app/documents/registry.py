@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from app.documents.base import DocumentBase
 from app.documents.errors import FieldProblem, InvalidDocument
-from app.documents.meetings import CalendarEntry, Meeting, Message
+from app.documents.meetings import CalendarEntry, Meeting, Message, MinutesAmendment
 from app.documents.overview import Initiative, LogOverview, Presentation
 from app.documents.people import Consent, Participant
 from app.documents.records import Attachment, BatonHandover, LevelChange
@@ -24,6 +24,7 @@ MODELS: dict[str, type[DocumentBase]] = {
         Activity,
         Evaluation,
         Meeting,
+        MinutesAmendment,
         Message,
         CalendarEntry,
         Participant,

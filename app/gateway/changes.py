@@ -20,13 +20,14 @@ from datetime import UTC, datetime
 
 from app.access import Action, Decision, Section, User
 from app.documents.base import DocumentBase
+from app.documents.meetings import Message
 from app.gateway.core import REVISION, PortalCore
 from app.gateway.sections import SECTION_OF_KIND
 from app.logs.codec import ref_of
 from app.logs.errors import DocumentNotFound, EditConflict, LogError, RuleViolation
 from app.logs.events import Action as Event
 from app.logs.layout import DocRef
-from app.logs.rules import check_work_references
+from app.logs.rules import check_meeting_rules, check_work_references
 from app.logs.snapshot import LogSnapshot
 
 _ATTEMPTS = 5  # a busy log can move between our read and our commit; retry a few times
@@ -123,6 +124,8 @@ class Changes(PortalCore):
                 after.pop(ref, None)
             after.update({ref_of(d): d for d in change.documents})
             check_work_references(after, refs)
+            check_meeting_rules(snapshot.documents, after, refs)
+            self._check_messages(user, log_id, snapshot, after, refs)
             if base != snapshot.revision:
                 if not logs.has_revision(log_id, base):
                     raise RuleViolation("stale_form", "the form's revision is not in this log")
@@ -144,6 +147,35 @@ class Changes(PortalCore):
             section = SECTION_OF_KIND[refs[0].kind]
             return revision, decision, section, _ACCESS_LOG_ACTION.get(change.event, "write")
         raise EditConflict(base, None)
+
+    def _check_messages(
+        self,
+        user: User,
+        log_id: str,
+        snapshot: LogSnapshot,
+        after: dict[DocRef, DocumentBase],
+        refs: list[DocRef],
+    ) -> None:
+        """A message is written as oneself, changed only by its author, and never deleted.
+
+        Once anyone else has seen it, only withdrawing it remains (the text stays
+        in the history); the read marks say who has seen what.
+        """
+        for ref in refs:
+            if ref.kind != "message":
+                continue
+            was, new = snapshot.documents.get(ref), after.get(ref)
+            if not isinstance(new, Message) or new.author != user.principal:
+                raise RuleViolation("not_author", "only the author changes a message")
+            if not isinstance(was, Message):
+                continue
+            if was.author != new.author or was.withdrawn_at is not None:
+                raise RuleViolation("not_author", "only the author changes a message")
+            withdrawing = new.withdrawn_at is not None
+            if not withdrawing and self.instance.read_marks.seen_by_others(
+                log_id, was.thread or was.id, user.principal, was.sent_at
+            ):
+                raise RuleViolation("message_read", "others have read the message")
 
     def _decide_all(
         self, user: User, snapshot: LogSnapshot, change: Change, refs: list[DocRef], now: datetime

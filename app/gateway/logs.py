@@ -14,6 +14,7 @@ from app.documents.overview import LogOverview
 from app.gateway.calendar import CalendarVerbs
 from app.gateway.errors import NoAccess
 from app.gateway.history import HistoryVerbs
+from app.gateway.messages import MessageVerbs
 from app.gateway.people import People, resolve_people
 from app.gateway.sections import SECTION_OF_KIND
 from app.logs.deadlines import overdue_count
@@ -21,6 +22,7 @@ from app.logs.errors import DocumentNotFound, RuleViolation
 from app.logs.rules import age_on
 from app.logs.service import ACCESS_KINDS
 from app.logs.snapshot import LogSnapshot
+from app.messages.threads import for_child
 
 _SUMMARY_KINDS = ACCESS_KINDS | {"activity", "evaluation"}
 OSLO = ZoneInfo("Europe/Oslo")  # "today" for deadlines is the municipality's day
@@ -68,6 +70,8 @@ class LogPage:
     today: date = field(default_factory=date.today)
     #: Participants (by document id) whose service a consent lets in right now.
     let_in: frozenset[str] = frozenset()
+    #: Threads with something new for the viewer since they last looked.
+    unread: int = 0
 
     @property
     def people(self) -> People:
@@ -102,7 +106,7 @@ class LogPage:
         return self.may_write(section) and (self.viewer.is_holder or self.wrote(created_by))
 
 
-class Portal(HistoryVerbs, CalendarVerbs):
+class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs):
     """The gateway's verbs over one instance (reading here; the rest in the mixed-in groups)."""
 
     def my_logs(self, user: User, now: datetime | None = None) -> list[LogSummary]:
@@ -172,16 +176,20 @@ class Portal(HistoryVerbs, CalendarVerbs):
             for ref, doc in snapshot.documents.items()
             if SECTION_OF_KIND[ref.kind] in readable
         }
+        viewer = self._viewer(user, facts, decision)
+        if viewer.relation == "child":
+            visible = for_child(visible)
         if record:
             self._record(log_id, user, decision, section, "read", service, now)
+        shown = LogSnapshot(log_id, snapshot.revision, visible)
         return LogPage(
-            LogSnapshot(log_id, snapshot.revision, visible),
+            shown,
             readable,
             writable,
             manageable,
             decision.basis,
             age_on(facts.subject_birth_date, now.date()) < self.youth_age,
-            self._viewer(user, facts, decision),
+            viewer,
             cache(
                 lambda: resolve_people(
                     snapshot,
@@ -203,6 +211,7 @@ class Portal(HistoryVerbs, CalendarVerbs):
                     self.youth_age,
                 )
             ),
+            self.unread_count(user, shown) if Section.MEETINGS in readable else 0,
         )
 
     @staticmethod

@@ -10,6 +10,7 @@ SECTION_OF_KIND = {
     "activity": Section.WORK,
     "evaluation": Section.WORK,
     "meeting": Section.MEETINGS,
+    "amendment": Section.MEETINGS,
     "message": Section.MEETINGS,
     "calendar_entry": Section.MEETINGS,
     "participant": Section.PARTICIPANTS,

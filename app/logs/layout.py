@@ -16,6 +16,7 @@ _FOLDERS = {
     "activity": "activities",
     "evaluation": "evaluations",
     "meeting": "meetings",
+    "amendment": "amendments",
     "message": "messages",
     "calendar_entry": "calendar",
     "participant": "participants",

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from app.documents.base import DocumentBase
+from app.documents.meetings import Meeting, Message, MinutesAmendment
 from app.documents.overview import Subject
 from app.documents.people import Consent, Participant
 from app.documents.work import Activity, Evaluation
@@ -86,3 +87,31 @@ def check_work_references(after: Mapping[DocRef, DocumentBase], changed: Iterabl
             pointer = DocRef(document.target_kind, document.target)
         if pointer is not None and pointer in removed:
             raise RuleViolation("still_referenced", "something still points at a removed document")
+
+
+def check_meeting_rules(
+    before: Mapping[DocRef, DocumentBase],
+    after: Mapping[DocRef, DocumentBase],
+    changed: Iterable[DocRef],
+) -> None:
+    """Approved minutes are locked; amendments and replies point at what they belong to.
+
+    ``before`` is the log as it is now: a meeting whose minutes are approved
+    there may not be changed or deleted by any later commit, whoever asks. A
+    correction is a :class:`MinutesAmendment` to an approved meeting.
+    """
+    for ref in changed:
+        was = before.get(ref)
+        if isinstance(was, Meeting) and was.locked:
+            raise RuleViolation("minutes_locked", "approved minutes are never changed")
+        document = after.get(ref)
+        if isinstance(document, MinutesAmendment):
+            meeting = after.get(DocRef("meeting", document.meeting))
+            if not (isinstance(meeting, Meeting) and meeting.locked):
+                raise RuleViolation(
+                    "not_approved", "only approved minutes are corrected by an amendment"
+                )
+        elif isinstance(document, Message) and document.thread is not None:
+            first = after.get(DocRef("message", document.thread))
+            if not (isinstance(first, Message) and first.thread is None):
+                raise RuleViolation("unknown_thread", "the message answers a thread that is gone")

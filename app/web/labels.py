@@ -74,6 +74,7 @@ KIND = {
     "activity": _l("Activity"),
     "evaluation": _l("Evaluation or comment"),
     "meeting": _l("Meeting"),
+    "amendment": _l("Amendment to the minutes"),
     "message": _l("Message"),
     "calendar_entry": _l("Calendar entry"),
     "participant": _l("Participant"),

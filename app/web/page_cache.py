@@ -51,6 +51,7 @@ def render_log_page(page: LogPage, template: str, **context: Any) -> str:
         page.writable,
         page.manageable,
         page.let_in,
+        page.unread,  # read marks live outside the log
         int(time.time() // 60),  # names come from the directory: refreshed every minute
     )
     body = pages.get(key)

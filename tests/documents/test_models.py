@@ -24,6 +24,7 @@ REQUIRED_KINDS = {
     "activity",
     "evaluation",
     "meeting",
+    "amendment",
     "message",
     "calendar_entry",
     "participant",

@@ -109,5 +109,15 @@ def route_path(app: Flask, rule: Rule, log_id: str) -> str:
         "target_id": first("goal"),
         "attachment_id": snapshot.overview.photo or fallback,
         "uid": f"{first('activity')}-deadline",
+        "meeting_id": first("meeting"),
+        "thread_id": next(
+            (
+                ref.id
+                for ref, doc in sorted(snapshot.documents.items())
+                if ref.kind == "message" and getattr(doc, "thread", None) is None
+            ),
+            fallback,
+        ),
+        "message_id": first("message"),
     }
     return str(rule.build({name: values[name] for name in rule.arguments})[1])

@@ -12,5 +12,5 @@ from flask import Blueprint
 bp = Blueprint("log", __name__, url_prefix="/logg/<log_id>")
 
 # The section modules register their routes on ``bp`` when imported.
-for _section in ("calendar", "history", "overview", "profile", "work"):
+for _section in ("calendar", "history", "meetings", "messages", "overview", "profile", "work"):
     import_module(f"{__name__}.{_section}")

@@ -199,7 +199,8 @@ def _merge_view(
         theirs = portal().read_version(user, page.log_id, target, conflict.head)
     mine = {name: str(form[name].data or "") for name in form.field_names()}
     for name in form.field_names():  # dates and choices as the form sent them
-        mine[name] = request.form.get(name, mine[name])
+        if name in request.form:
+            mine[name] = ",".join(request.form.getlist(name))  # checkboxes send several
     merged = merge_fields(
         form.values_of(base), mine, form.values_of(theirs), text_fields=form.text_fields
     )

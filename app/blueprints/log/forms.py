@@ -114,6 +114,10 @@ class DocumentForm(FlaskForm):  # type: ignore[misc]
         """The visible fields, in order."""
         return [f.name for f in self if f.name not in ("revision", "form_key", "csrf_token")]
 
+    def groups(self) -> list[tuple[str, list[str]]]:
+        """Fields drawn together under a legend; one unnamed group by default."""
+        return [("", self.field_names())]
+
 
 class GoalForm(DocumentForm):
     """A goal: title, arena, status and a description."""

@@ -1,4 +1,4 @@
-"""The overview and the read-only sections: participants, consents, meetings, access log."""
+"""The overview and the read-only sections: participants, consents, access log."""
 
 from __future__ import annotations
 
@@ -43,14 +43,6 @@ def consents(log_id: str) -> str:
     """The consents the log rests on."""
     page = open_page(log_id, Section.CONSENTS)
     return render_log_page(page, "log/consents.html", nav="consents")
-
-
-@bp.get("/moter")
-@login_required()
-def meetings(log_id: str) -> str:
-    """Meetings, minutes, messages and the calendar (read-only for now)."""
-    page = open_page(log_id, Section.MEETINGS)
-    return render_log_page(page, "log/meetings.html", nav="meetings")
 
 
 @bp.get("/tilgangslogg")
