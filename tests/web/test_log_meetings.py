@@ -334,3 +334,62 @@ def test_bad_meeting_input_is_explained_and_nothing_saved(meet_app: Flask) -> No
     text = answer.data.decode()
     assert "Velg målet aktiviteten hører til." in text and "Skriv fristen." in text
     assert head(app, nora) == before
+
+
+def test_hostile_strings_round_trip_through_meetings_and_messages(
+    meet_app: Flask, blns: list[str]
+) -> None:
+    """Every naughty string: kept in each form it is typed into, stored intact, shown harmless."""
+    from tests.web.test_log_blns import _preview_keeps_every_string
+    from tests.web.test_rendering import _dangers
+    from tests.web.test_log_work import form_values
+
+    app = meet_app
+    nora = demo_log_ids(app)["Nora"]
+    hilde, kari = _client(app, "staff:hilde"), _client(app, "citizen:kari")
+    day = (date.today() + timedelta(days=3)).isoformat()
+    _preview_keeps_every_string(
+        hilde,
+        f"/logg/{nora}/moter/nytt",
+        {"day": day, "starts": "10:00"},
+        ["title", "place", "invitation"],
+        blns,
+    )
+    _preview_keeps_every_string(
+        kari, f"/logg/{nora}/meldinger/ny", {}, ["subject_line", "body"], blns
+    )
+    # Saved: every string as a message's subject and text, and as meeting agenda items.
+    path = f"/logg/{nora}/meldinger/ny"
+    tokens = form_values(kari, path)
+    for n, text in enumerate(blns):
+        subject = text if 0 < len(text.strip()) <= 200 else f"Emne {n}"
+        data = {**tokens, "form_key": f"m{n:04d}" * 4, "subject_line": subject, "body": text}
+        if not text.strip():
+            data["body"] = f"{text}tekst {n}"
+        assert kari.post(path, data=data).status_code == 302, (n, text)
+    stored = {(m.subject_line, m.body) for m in snapshot(app, nora).of_kind(Message)}
+    missing = [
+        n
+        for n, text in enumerate(blns)
+        if (
+            (text if 0 < len(text.strip()) <= 200 else f"Emne {n}").strip(),
+            text if text.strip() else f"{text}tekst {n}",
+        )
+        not in stored
+    ]
+    assert missing == []
+    agenda_items = [
+        t for t in blns if t.strip() and len(t) <= 500 and "\n" not in t and "\r" not in t
+    ]
+    for start in range(0, len(agenda_items), 30):
+        chunk = agenda_items[start : start + 30]
+        title = f"Møte {start}"
+        answer = _call(app, hilde, nora, title, agenda="\n".join(chunk))
+        assert answer.status_code == 302, (start, answer.data[:1500])
+        called = _meeting(app, nora, title)
+        assert called.agenda == [t.strip() for t in chunk]
+        page = kari.get(f"/logg/{nora}/moter/{called.id}")
+        assert page.status_code == 200 and _dangers(page.data.decode(), allow_forms=True) == []
+    for path in (f"/logg/{nora}/meldinger", f"/logg/{nora}/moter", f"/logg/{nora}/kalender"):
+        page = kari.get(path)
+        assert page.status_code == 200 and _dangers(page.data.decode(), allow_forms=True) == []

@@ -9,6 +9,7 @@ exist to explain problems next to the field in the user's language.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date
 from typing import Any, ClassVar
@@ -224,7 +225,8 @@ class CommentForm(DocumentForm):
 
 
 def _lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    """One item per typed line (a browser sends CR LF; other separators stay in the text)."""
+    return [line.strip() for line in re.split(r"\r\n|\r|\n", text or "") if line.strip()]
 
 
 class PresentationForm(DocumentForm):
