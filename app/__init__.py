@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.instance import open_instance
     from app.web import i18n, idporten, labels, page_cache, security
     from app.web.sessions import ServerSessionInterface, SessionStore
+    from app.web.uploads import InMemoryUploads
 
     config = dict(config or {})
     overrides = {k: str(v) for k, v in config.items() if k.startswith("STAFETTLOGG_")}
@@ -36,9 +37,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance.store.recover()  # stale Git locks from a crash are cleared at start
 
     app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.request_class = InMemoryUploads
     app.config.from_mapping(
         SECRET_KEY=instance.keys.secret("web-secret-key"),
-        MAX_CONTENT_LENGTH=12 * 1024 * 1024,
+        # The largest document, plus room for the form around it; a photo is capped lower.
+        MAX_CONTENT_LENGTH=max(settings.max_upload_bytes, 10 * 1024 * 1024) + 1024 * 1024,
         MAX_FORM_MEMORY_SIZE=600 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the (time-limited) session
         WTF_CSRF_SSL_STRICT=False,  # no Referer is ever sent; Origin is checked instead

@@ -36,6 +36,7 @@ class Settings:
     keyring_file: Path
     master_key_env: str | None
     youth_consent_age: int
+    max_upload_bytes: int
     municipality: str
     demo: bool
     production: bool
@@ -73,6 +74,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("youth_consent_age must be a whole number") from None
     if youth_age not in (15, 16, 17, 18):
         raise ConfigError("youth_consent_age must be between 15 and 18")
+    try:
+        upload_mb = float(
+            str(env.get("STAFETTLOGG_MAX_UPLOAD_MB") or file_config.get("max_upload_mb", 20))
+        )
+    except ValueError:
+        raise ConfigError("max_upload_mb must be a number") from None
+    if not 0.1 <= upload_mb <= 200:
+        raise ConfigError("max_upload_mb must be between 0.1 and 200")
     settings = Settings(
         instance_path=instance,
         content_store=content_store,
@@ -81,6 +90,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         keyring_file=keyring_file,
         master_key_env=env.get("STAFETTLOGG_MASTER_KEY") or None,
         youth_consent_age=youth_age,
+        max_upload_bytes=int(upload_mb * 1024 * 1024),
         municipality=str(file_config.get("municipality", "Demo kommune")),
         demo=_flag(env.get("STAFETTLOGG_DEMO"), file_config.get("demo", False)),
         production=env.get("STAFETTLOGG_ENV", "") == "production"

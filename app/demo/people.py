@@ -7,8 +7,11 @@ that the gateway's demo login lists.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+
+import pikepdf
 
 from app.documents.fields import Service
 from app.documents.fnr import complete_check_digits
@@ -165,3 +168,21 @@ def consent(
 
 def at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=UTC)
+
+
+def demo_pdf(text: str) -> bytes:
+    """A one-page PDF with a line of text, like a scanned form; it passes the upload checks."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    content = f"BT /F1 14 Tf 60 760 Td ({escaped}) Tj ET".encode("latin-1", "replace")
+    page.Contents = pdf.make_stream(content)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

@@ -12,6 +12,7 @@ from app.access import Action, Decision, LogFacts, Section, User, UserKind, deci
 from app.audit import AccessEntry
 from app.documents.overview import LogOverview
 from app.gateway.calendar import CalendarVerbs
+from app.gateway.documents import DocumentVerbs
 from app.gateway.errors import NoAccess
 from app.gateway.history import HistoryVerbs
 from app.gateway.messages import MessageVerbs
@@ -106,7 +107,7 @@ class LogPage:
         return self.may_write(section) and (self.viewer.is_holder or self.wrote(created_by))
 
 
-class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs):
+class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs, DocumentVerbs):
     """The gateway's verbs over one instance (reading here; the rest in the mixed-in groups)."""
 
     def my_logs(self, user: User, now: datetime | None = None) -> list[LogSummary]:

@@ -154,6 +154,10 @@ class LogService(LogReader):
             for path, data in (extra_files or {}).items():
                 changes[path] = codec.cipher.seal(path, data)
             changes.update({layout.path_of(ref): None for ref in deletions})
+            # A deleted attachment's bytes leave HEAD with it; the history keeps both, sealed.
+            for ref in deletions:
+                if ref.kind == "attachment":
+                    changes[layout.attachment_path(ref.id)] = None
             self._check_holder_kept(repo, codec, documents, deletions, expected_revision)
             event = LogEvent(action, actor_id, tuple(refs))
             try:

@@ -124,6 +124,7 @@ SECTION = {
 }
 ACCESS_ACTION = {
     "write": _l("changed"),
+    "download": _l("downloaded a document"),
     "delete": _l("deleted"),
     "restore": _l("restored an old version"),
 }

@@ -41,12 +41,14 @@ def init_app(app: Flask, *, production: bool, form_targets: tuple[str, ...] = ()
         form_action = " ".join(("'self'", *form_targets))
         # Only the front-channel logout answer may be framed, and only by ID-porten.
         framer = response.headers.pop("X-Frame-Ancestors", None)
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
-            "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-            f"base-uri 'none'; frame-ancestors {framer or chr(39) + 'none' + chr(39)}; "
-            f"form-action {form_action}"
-        )
+        # A file the user downloads keeps its own, stricter policy (a sandbox).
+        if not response.headers.get("Content-Security-Policy", "").startswith("sandbox"):
+            response.headers["Content-Security-Policy"] = (
+                f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+                "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+                f"base-uri 'none'; frame-ancestors {framer or chr(39) + 'none' + chr(39)}; "
+                f"form-action {form_action}"
+            )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"

@@ -341,8 +341,8 @@ def test_hostile_strings_round_trip_through_meetings_and_messages(
 ) -> None:
     """Every naughty string: kept in each form it is typed into, stored intact, shown harmless."""
     from tests.web.test_log_blns import _preview_keeps_every_string
-    from tests.web.test_rendering import _dangers
     from tests.web.test_log_work import form_values
+    from tests.web.test_rendering import _dangers
 
     app = meet_app
     nora = demo_log_ids(app)["Nora"]

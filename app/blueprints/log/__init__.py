@@ -12,5 +12,15 @@ from flask import Blueprint
 bp = Blueprint("log", __name__, url_prefix="/logg/<log_id>")
 
 # The section modules register their routes on ``bp`` when imported.
-for _section in ("calendar", "history", "meetings", "messages", "overview", "profile", "work"):
+_SECTIONS = (
+    "calendar",
+    "documents",
+    "history",
+    "meetings",
+    "messages",
+    "overview",
+    "profile",
+    "work",
+)
+for _section in _SECTIONS:
     import_module(f"{__name__}.{_section}")

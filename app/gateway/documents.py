@@ -1,0 +1,45 @@
+"""Documents (scans, reports) attached to a log: reading one back for download."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from app.access import Action, Section, User
+from app.documents.records import Attachment
+from app.gateway.core import PortalCore
+from app.gateway.errors import NoAccess
+from app.logs.errors import DocumentNotFound
+from app.logs.layout import DocRef
+
+
+class DocumentVerbs(PortalCore):
+    """The document verbs of :class:`app.gateway.Portal` (uploads go through the pipeline)."""
+
+    def document_file(
+        self, user: User, log_id: str, attachment_id: str, service: str = ""
+    ) -> tuple[Attachment, bytes]:
+        """An attached document and its bytes, for those who may read the documents.
+
+        Recorded in the access log as a download. The subject's photo is not a
+        document: it is shown on the overview, to those who may read that.
+        """
+        now = datetime.now(UTC)
+        snapshot = self._snapshot(log_id)
+        decision = self._require(
+            user, self._facts_of(snapshot), Action.READ, Section.ATTACHMENTS, now
+        )
+        try:
+            metadata = snapshot.documents.get(DocRef("attachment", attachment_id))
+        except ValueError:
+            metadata = None
+        if not isinstance(metadata, Attachment) or attachment_id == snapshot.overview.photo:
+            raise NoAccess(log_id)
+        try:
+            data = self.instance.logs.read_attachment(log_id, attachment_id, snapshot.revision)
+        except DocumentNotFound:
+            raise NoAccess(log_id) from None
+        if hashlib.sha256(data).hexdigest() != metadata.sha256:
+            raise NoAccess(log_id)  # never hand out bytes that are not what was checked in
+        self._record(log_id, user, decision, Section.ATTACHMENTS, "download", service, now)
+        return metadata, data

@@ -1,0 +1,137 @@
+"""Documents over HTTP: uploads checked by content, downloads that never run in our origin,
+removal from HEAD with the bytes kept only in the encrypted history."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image
+
+from app.demo.people import demo_pdf
+from app.documents.records import Attachment
+from app.logs.errors import DocumentNotFound
+from app.logs.layout import DocRef
+from tests.web.conftest import demo_log_ids, login
+from tests.web.test_log_meetings import meet_app  # noqa: F401  (the shared instance)
+from tests.web.test_log_work import form_values, head, snapshot
+
+
+def _client(app: Flask, who: str) -> FlaskClient:
+    client = app.test_client()
+    login(client, who)
+    return client
+
+
+def _upload(client: FlaskClient, log_id: str, data: bytes, name: str, title: str = ""):  # type: ignore[no-untyped-def]
+    path = f"/logg/{log_id}/dokumenter/ny"
+    fields = form_values(client, path)
+    return client.post(
+        path,
+        data={**fields, "title": title, "upload": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _pdf_with_javascript() -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.OpenAction = pikepdf.Dictionary(
+        S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")
+    )
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (40, 20), "red")
+    exif = Image.Exif()
+    exif[0x8825] = {2: (59.0, 54.0, 0.0)}  # GPS latitude
+    exif[0x010F] = "Kamera AS"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_upload_list_download_and_remove(meet_app: Flask) -> None:  # noqa: F811
+    app = meet_app
+    instance = app.extensions["stafettlogg"]
+    nora = demo_log_ids(app)["Nora"]
+    kari, hilde = _client(app, "citizen:kari"), _client(app, "staff:hilde")
+    report = demo_pdf("Rapport fra fysioterapeut")
+    answer = _upload(kari, nora, report, "Nora Berg rapport.pdf")
+    assert answer.status_code == 302, answer.data[:2000]
+    stored = max(snapshot(app, nora).of_kind(Attachment), key=lambda a: a.uploaded_at)
+    assert stored.title == "Nora Berg rapport" and stored.media_type == "application/pdf"
+    assert "Nora" not in stored.filename and stored.filename.endswith(".pdf")
+    page = hilde.get(f"/logg/{nora}/dokumenter").data.decode()
+    assert "Nora Berg rapport" in page and "Kari Berg" in page
+    # A download is an attachment with a neutral name and a policy that runs nothing.
+    download = hilde.get(f"/logg/{nora}/dokumenter/{stored.id}/last-ned")
+    assert download.status_code == 200 and download.data == report
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "Nora" not in disposition
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Security-Policy"].startswith("sandbox")
+    entry = instance.access_log.entries(nora)[-1]
+    assert (entry.section, entry.action) == ("attachments", "download")
+    # Images are re-encoded: no GPS, no camera.
+    answer = _upload(kari, nora, _jpeg_with_gps(), "bilde.jpg", title="Tegning")
+    assert answer.status_code == 302
+    image = next(a for a in snapshot(app, nora).of_kind(Attachment) if a.title == "Tegning")
+    data = hilde.get(f"/logg/{nora}/dokumenter/{image.id}/last-ned").data
+    assert not Image.open(io.BytesIO(data)).getexif()
+    # People without access, the photo route's id, and a child: nothing.
+    for who in ("staff:tor", "staff:maria", "citizen:per", "citizen:lise"):
+        assert (
+            _client(app, who).get(f"/logg/{nora}/dokumenter/{stored.id}/last-ned").status_code
+            == 404
+        )
+    photo = snapshot(app, nora).overview.photo
+    if photo:
+        assert hilde.get(f"/logg/{nora}/dokumenter/{photo}/last-ned").status_code == 404
+    # Only the uploader or the holder removes a document; it leaves HEAD, bytes and all.
+    ola = _client(app, "citizen:ola")
+    assert ola.get(f"/logg/{nora}/dokumenter/{stored.id}/slett").status_code == 404
+    before = head(app, nora)
+    fields = form_values(hilde, f"/logg/{nora}/dokumenter/{stored.id}/slett")
+    answer = hilde.post(f"/logg/{nora}/dokumenter/{stored.id}/slett", data=fields)
+    assert answer.status_code == 302
+    assert DocRef("attachment", stored.id) not in snapshot(app, nora).documents
+    with pytest.raises(DocumentNotFound):
+        instance.logs.read_attachment(nora, stored.id)
+    assert instance.logs.read_attachment(nora, stored.id, before) == download.data
+    assert hilde.get(f"/logg/{nora}/dokumenter/{stored.id}/last-ned").status_code == 404
+
+
+def test_hostile_uploads_are_refused_with_a_clear_message(meet_app: Flask) -> None:  # noqa: F811
+    app = meet_app
+    nora = demo_log_ids(app)["Nora"]
+    hilde = _client(app, "staff:hilde")
+    limit = app.extensions["stafettlogg"].settings.max_upload_bytes
+    clean = demo_pdf("Ren fil")
+    cases = [
+        (_pdf_with_javascript(), "rapport.pdf", "skript"),
+        (b"<html><script>alert(1)</script></html>", "bilde.png", "Bare PDF, JPEG og PNG"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "tegning.svg",
+            "Bare PDF, JPEG og PNG",
+        ),
+        (clean + b"\0" * (limit + 1 - len(clean)), "stor.pdf", "for stor"),
+        (b"", "tom.pdf", "Filen er tom"),
+        (clean, "../../x.pdf", "Gi filen et nytt navn"),
+        (clean, "<script>.pdf", "Gi filen et nytt navn"),
+    ]
+    before = head(app, nora)
+    count = len(snapshot(app, nora).of_kind(Attachment))
+    for data, name, message in cases:
+        answer = _upload(hilde, nora, data, name)
+        assert answer.status_code == 400, name
+        assert message in answer.data.decode(), (name, message)
+    assert head(app, nora) == before
+    assert len(snapshot(app, nora).of_kind(Attachment)) == count
