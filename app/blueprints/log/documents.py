@@ -165,7 +165,7 @@ def upload(log_id: str) -> Answer:
 
 
 def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):g}"
+    return f"{round(limit / (1024 * 1024), 1):g}"
 
 
 @bp.get("/dokumenter/<attachment_id>/last-ned")
