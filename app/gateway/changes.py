@@ -21,13 +21,14 @@ from datetime import UTC, datetime
 from app.access import Action, Decision, Section, User
 from app.documents.base import DocumentBase
 from app.documents.meetings import Message
+from app.documents.people import Participant
 from app.gateway.core import REVISION, PortalCore
 from app.gateway.sections import SECTION_OF_KIND
 from app.logs.codec import ref_of
 from app.logs.errors import DocumentNotFound, EditConflict, LogError, RuleViolation
 from app.logs.events import Action as Event
 from app.logs.layout import DocRef
-from app.logs.rules import check_meeting_rules, check_work_references
+from app.logs.rules import check_holder_active, check_meeting_rules, check_work_references
 from app.logs.snapshot import LogSnapshot
 
 _ATTEMPTS = 5  # a busy log can move between our read and our commit; retry a few times
@@ -125,6 +126,7 @@ class Changes(PortalCore):
             after.update({ref_of(d): d for d in change.documents})
             check_work_references(after, refs)
             check_meeting_rules(snapshot.documents, after, refs)
+            check_holder_active(after, refs)
             self._check_messages(user, log_id, snapshot, after, refs)
             if base != snapshot.revision:
                 if not logs.has_revision(log_id, base):
@@ -182,8 +184,28 @@ class Changes(PortalCore):
     ) -> Decision:
         """The action must be allowed on every section the change touches."""
         facts = self._facts_of(snapshot)
+        own = all(_own_details(user, snapshot, doc) for doc in change.documents)
+        if own and change.documents and not change.deletions:
+            # A participant keeps their own contact details and notification choices.
+            return self._require(user, facts, Action.READ, Section.PARTICIPANTS, now)
         decisions = [
             self._require(user, facts, change.action, section, now)
             for section in sorted({SECTION_OF_KIND[ref.kind] for ref in refs})
         ]
         return decisions[-1]
+
+
+_OWN_FIELDS = frozenset({"phone", "email", "job_title", "notifications"})
+
+
+def _own_details(user: User, snapshot: LogSnapshot, document: DocumentBase) -> bool:
+    """Whether ``document`` is the user's own participation, changed only in what is theirs."""
+    if not isinstance(document, Participant):
+        return False
+    current = snapshot.documents.get(ref_of(document))
+    if not isinstance(current, Participant) or current.user_id != user.principal:
+        return False
+    if current.left_on is not None:
+        return False
+    before, after = current.model_dump(), document.model_dump()
+    return all(before[name] == after[name] for name in before if name not in _OWN_FIELDS)

@@ -119,5 +119,6 @@ def route_path(app: Flask, rule: Rule, log_id: str) -> str:
             fallback,
         ),
         "message_id": first("message"),
+        "participant_id": first("participant"),
     }
     return str(rule.build({name: values[name] for name in rule.arguments})[1])

@@ -19,6 +19,7 @@ _SECTIONS = (
     "meetings",
     "messages",
     "overview",
+    "participants",
     "profile",
     "work",
 )

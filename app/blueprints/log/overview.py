@@ -1,4 +1,4 @@
-"""The overview and the read-only sections: participants, consents, access log."""
+"""The overview and the read-only sections: consents and the access log."""
 
 from __future__ import annotations
 
@@ -27,14 +27,6 @@ def overview(log_id: str) -> str:
     """What happens next, what is overdue, who to contact."""
     page = open_page(log_id, Section.OVERVIEW)
     return render_log_page(page, "log/overview.html", nav="overview")
-
-
-@bp.get("/deltakere")
-@login_required()
-def participants(log_id: str) -> str:
-    """Who takes part, for which service, and how to reach them."""
-    page = open_page(log_id, Section.PARTICIPANTS)
-    return render_log_page(page, "log/participants.html", nav="participants")
 
 
 @bp.get("/samtykker")
