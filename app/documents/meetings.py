@@ -125,3 +125,6 @@ class CalendarEntry(DocumentBase):
     ends_at: AwareDatetime | None = Field(None, description="End time.")
     place: ShortText = Field("", description="Where.")
     meeting: DocumentId | None = Field(None, description="Meeting it announces, if any.")
+    from_meeting: DocumentId | None = Field(
+        None, description="Meeting whose minutes set this date (the next meeting), if any."
+    )

@@ -15,6 +15,7 @@ from app.calendars.events import Event
 from app.calendars.feeds import ALL_LOGS
 from app.gateway.core import PortalCore
 from app.gateway.errors import NoAccess
+from app.messages.threads import for_child
 
 
 class CalendarVerbs(PortalCore):
@@ -73,7 +74,10 @@ class CalendarVerbs(PortalCore):
         if not (meetings or work):
             return []  # consent withdrawn or ended since the feed was made: nothing at all
         self._record(log_id, user, meetings or work, Section.MEETINGS, "read", "", now)
-        return events_of(log_id, snapshot.documents.values(), bool(meetings), bool(work))
+        documents = snapshot.documents
+        if self._is_child(user, facts, now):
+            documents = for_child(documents)
+        return events_of(log_id, documents.values(), bool(meetings), bool(work))
 
 
 def _now() -> datetime:

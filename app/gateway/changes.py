@@ -169,15 +169,24 @@ class Changes(PortalCore):
             was, new = snapshot.documents.get(ref), after.get(ref)
             if not isinstance(new, Message) or new.author != user.principal:
                 raise RuleViolation("not_author", "only the author changes a message")
+            if new.include_subject and not self._is_holder(user, snapshot):
+                raise RuleViolation("not_author", "only the holder lets a young child take part")
             if not isinstance(was, Message):
                 continue
             if was.author != new.author or was.withdrawn_at is not None:
                 raise RuleViolation("not_author", "only the author changes a message")
             withdrawing = new.withdrawn_at is not None
+            if withdrawing and new != was.revised(body="", withdrawn_at=new.withdrawn_at):
+                raise RuleViolation("not_author", "withdrawing only takes the text away")
             if not withdrawing and self.instance.read_marks.seen_by_others(
                 log_id, was.thread or was.id, user.principal, was.sent_at
             ):
                 raise RuleViolation("message_read", "others have read the message")
+
+    @staticmethod
+    def _is_holder(user: User, snapshot: LogSnapshot) -> bool:
+        holder = snapshot.documents.get(DocRef("participant", snapshot.overview.holder))
+        return isinstance(holder, Participant) and holder.user_id == user.principal
 
     def _decide_all(
         self, user: User, snapshot: LogSnapshot, change: Change, refs: list[DocRef], now: datetime

@@ -17,6 +17,7 @@ from app.gateway.errors import NoAccess
 from app.instance import Instance
 from app.logs.cache import LruCache
 from app.logs.errors import DocumentNotFound, LogNotFound
+from app.logs.rules import age_on
 from app.logs.service import ACCESS_KINDS
 from app.logs.snapshot import LogSnapshot
 
@@ -62,6 +63,14 @@ class PortalCore:
         if not decision:
             raise NoAccess(facts.log_id)
         return decision
+
+    def _is_child(self, user: User, facts: LogFacts, now: datetime) -> bool:
+        """Whether ``user`` is the log's subject, under the consent age (their own view)."""
+        return (
+            user.kind == UserKind.CITIZEN
+            and user.principal == facts.subject
+            and age_on(facts.subject_birth_date, now.date()) < self.youth_age
+        )
 
     def _record(
         self,

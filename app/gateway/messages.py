@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from app.access import User
 from app.documents.meetings import Message
 from app.gateway.core import PortalCore
@@ -26,11 +24,12 @@ class MessageVerbs(PortalCore):
         """Threads with something new for ``user`` (for the overview and the section menu)."""
         return sum(1 for _thread, new in self.threads(user, snapshot) if new)
 
-    def see_thread(self, user: User, log_id: str, thread: Thread, now: datetime | None) -> None:
-        """``user`` has now seen every message of ``thread`` (the page showing it was drawn)."""
-        self.instance.read_marks.mark_seen(
-            user.principal, log_id, thread.id, max(now or datetime.now(UTC), thread.last_at)
-        )
+    def see_thread(self, user: User, log_id: str, thread: Thread) -> None:
+        """``user`` has seen ``thread`` as drawn: up to its newest message, not beyond.
+
+        A reply saved while the page was drawn is newer than that, so it stays new.
+        """
+        self.instance.read_marks.mark_seen(user.principal, log_id, thread.id, thread.last_at)
 
     def may_edit(self, user: User, log_id: str, message: Message) -> bool:
         """Its author may edit a message until someone else has seen it."""

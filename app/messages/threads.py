@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.documents.base import DocumentBase
-from app.documents.meetings import Meeting, Message, MinutesAmendment
+from app.documents.meetings import CalendarEntry, Meeting, Message, MinutesAmendment
 from app.logs.layout import DocRef
 
 
@@ -62,20 +62,23 @@ def for_child(documents: Mapping[DocRef, DocumentBase]) -> dict[DocRef, Document
     The youth takes part from the consent age; before it, only in the meetings
     they are invited to and the threads the holder included them in.
     """
-    meetings = {
-        ref.id for ref, d in documents.items() if isinstance(d, Meeting) and d.invite_subject
-    }
+    meetings = {d.id: d.invite_subject for d in documents.values() if isinstance(d, Meeting)}
     threads = {
         ref.id
         for ref, d in documents.items()
-        if isinstance(d, Message) and d.thread is None and d.include_subject
+        if isinstance(d, Message)
+        and d.thread is None
+        # A meeting's thread follows whom the meeting invites now; others, the holder's choice.
+        and (meetings.get(d.meeting, False) if d.meeting else d.include_subject)
     }
 
     def shown(document: DocumentBase) -> bool:
         if isinstance(document, Meeting):
-            return document.id in meetings
+            return meetings[document.id]
         if isinstance(document, MinutesAmendment):
-            return document.meeting in meetings
+            return meetings.get(document.meeting, False)
+        if isinstance(document, CalendarEntry) and document.from_meeting:
+            return meetings.get(document.from_meeting, False)
         if isinstance(document, Message):
             return (document.thread or document.id) in threads
         return True

@@ -48,9 +48,9 @@ def test_meeting_from_call_to_approved_minutes(browser: Browser, server: str) ->
     ingrid.get_by_role("link", name="Kall inn til møte").click()
     _accessible(ingrid)
     ingrid.get_by_label("Tittel").fill(TITLE)
-    ingrid.get_by_label("Dato").fill((date.today() + timedelta(days=5)).isoformat())
-    ingrid.get_by_label("Starter").fill("13:00")
-    ingrid.get_by_label("Slutter").fill("14:00")
+    ingrid.get_by_label("Dato").fill(date.today().isoformat())  # minutes from the meeting's day
+    ingrid.get_by_label("Starter").fill("00:05")
+    ingrid.get_by_label("Slutter").fill("00:50")
     ingrid.get_by_label("Sted").fill("Nordby skole, rom 204")
     ingrid.get_by_label("Saksliste").fill("Lesing hjemme\nLesing på skolen")
     ingrid.get_by_label("Referent").select_option(label="Per Aasen")

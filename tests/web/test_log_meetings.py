@@ -21,8 +21,8 @@ from app.documents.work import Activity, Goal
 from app.gateway import Portal
 from app.gateway.changes import Change
 from app.logs.errors import RuleViolation
-from tests.web.conftest import _demo_instance, demo_log_ids, login
-from tests.web.test_log_work import head, snapshot, submit
+from tests.web.conftest import _demo_instance, csrf_token, demo_log_ids, login
+from tests.web.test_log_work import form_values, head, snapshot, submit
 
 
 @pytest.fixture(scope="module")
@@ -75,12 +75,22 @@ def test_call_minute_approve_amend_and_read(meet_app: Flask) -> None:
     before = head(app, jonas)
     assert per.get(f"/logg/{jonas}/moter/nytt").status_code == 404
     assert lise.get(f"/logg/{jonas}/moter/nytt").status_code == 404
-    answer = _call(app, ingrid, jonas, "Oppfølgingsmøte", minute_taker=per_id, invited=per_id)
+    answer = _call(
+        app,
+        ingrid,
+        jonas,
+        "Oppfølgingsmøte",
+        minute_taker=per_id,
+        invited=per_id,
+        day=date.today().isoformat(),  # minutes are written from the meeting's day
+        starts="00:05",
+        ends="00:35",
+    )
     assert answer.status_code == 302, answer.data[:2000]
     called = _meeting(app, jonas, "Oppfølgingsmøte")
     assert called.minute_taker == per_id and called.invited == [per_id]
     assert called.invite_guardians and not called.invite_subject
-    assert called.starts_at.astimezone(ZoneInfo("Europe/Oslo")).strftime("%H:%M") == "13:00"
+    assert called.starts_at.astimezone(ZoneInfo("Europe/Oslo")).strftime("%H:%M") == "00:05"
     invitation = next(m for m in snapshot(app, jonas).of_kind(Message) if m.meeting == called.id)
     assert invitation.purpose == "invitation" and invitation.thread is None
     assert invitation.body == "Velkommen til møte."
@@ -136,7 +146,17 @@ def test_call_minute_approve_amend_and_read(meet_app: Flask) -> None:
     assert newest[1].revision == before  # the minutes and the activity: one commit
     assert {r.kind for r in newest[0].event.documents} == {"meeting", "activity"}
     # Only the holder approves; approving locks the minutes and sends them as a message.
-    assert per.get(f"/logg/{jonas}/moter/{called.id}/godkjenn").status_code == 404
+    approve = f"/logg/{jonas}/moter/{called.id}/godkjenn"
+    held_head = head(app, jonas)
+    tokens = form_values(ingrid, approve)
+    for client in (per, lise):
+        assert client.get(approve).status_code == 404
+        forged = {**tokens, "csrf_token": csrf_token(client, f"/logg/{jonas}/mal")}
+        assert client.post(approve, data=forged).status_code == 404
+    assert head(app, jonas) == held_head
+    # A confirmation has nothing to preview, and asking for it changes nothing.
+    preview = ingrid.post(approve, data={**tokens, "intent": "preview"})
+    assert preview.status_code == 200 and head(app, jonas) == held_head
     answer = submit(ingrid, f"/logg/{jonas}/moter/{called.id}/godkjenn", {})
     assert answer.status_code == 302, answer.data[:2000]
     approved = _meeting(app, jonas, "Oppfølgingsmøte")
@@ -151,7 +171,8 @@ def test_call_minute_approve_amend_and_read(meet_app: Flask) -> None:
     locked_head = head(app, jonas)
     for client in (per, ingrid):
         assert client.get(path).status_code == 404
-        assert client.post(path, data={"agreed_0": "endret"}).status_code in (400, 404)
+        forged = {**form_values(client, f"/logg/{jonas}/mal"), "revision": locked_head}
+        assert client.post(path, data={**forged, "agreed_0": "endret"}).status_code == 404
     assert ingrid.get(f"/logg/{jonas}/moter/{called.id}/endre").status_code == 404
     assert head(app, jonas) == locked_head
     # Not even the gateway itself changes approved minutes, whoever asks.
@@ -328,7 +349,10 @@ def test_bad_meeting_input_is_explained_and_nothing_saved(meet_app: Flask) -> No
         assert answer.status_code == 400, extra
         assert message in answer.data.decode(), (extra, message)
     # A minutes row with a title but no goal or deadline is explained, not half saved.
-    planned = next(m for m in snapshot(app, nora).of_kind(Meeting) if m.status == "planned")
+    today = date.today().isoformat()
+    assert _call(app, hilde, nora, "Møte i dag", day=today, starts="00:01").status_code == 302
+    planned = _meeting(app, nora, "Møte i dag")
+    before = head(app, nora)
     answer = submit(hilde, f"/logg/{nora}/moter/{planned.id}/referat", {"new_title_0": "Noe nytt"})
     assert answer.status_code == 400
     text = answer.data.decode()

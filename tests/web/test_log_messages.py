@@ -3,11 +3,14 @@ and what a child under the consent age takes part in."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.access import User, UserKind
-from app.documents.meetings import Message
+from app.demo import demo_citizens
+from app.documents.meetings import Meeting, Message
 from app.gateway import Portal
 from app.gateway.changes import Change
 from app.logs.errors import RuleViolation
@@ -15,6 +18,8 @@ from app.logs.layout import DocRef
 from tests.web.conftest import csrf_token, demo_log_ids, login
 from tests.web.test_log_meetings import meet_app  # noqa: F401  (the shared instance)
 from tests.web.test_log_work import head, snapshot, submit
+
+DEMO_CITIZENS = demo_citizens(date.today())
 
 
 def _client(app: Flask, who: str) -> FlaskClient:
@@ -137,8 +142,46 @@ def test_a_child_under_the_consent_age_reads_only_what_includes_them(
     )
     assert child.get(f"/logg/{jonas}/meldinger/{included.id}").status_code == 200
     assert child.get(f"/logg/{jonas}/meldinger/{adults.id}").status_code == 404
-    # The meetings the child is not invited to are not shown either.
-    assert "Samarbeidsmøte med PPT" not in child.get(f"/logg/{jonas}/moter").data.decode()
+    # The meetings the child is not invited to are not shown either: not in the list, the
+    # calendar, the overview, the work page, the .ics download or the private feed.
+    adults_only = next(m for m in snapshot(app, jonas).of_kind(Meeting) if not m.invite_subject)
+    for path in ("moter", "kalender", "", "mal"):
+        page = child.get(f"/logg/{jonas}/{path}")
+        assert page.status_code == 200 and adults_only.title not in page.data.decode(), path
+    assert child.get(f"/logg/{jonas}/moter/{adults_only.id}").status_code == 404
+    assert child.get(f"/logg/{jonas}/kalender/{adults_only.id}-meeting.ics").status_code == 404
+    portal = Portal(instance)
+    child_user = User(principal, UserKind.CITIZEN)
+    feed = portal.feed(portal.renew_feed(child_user, jonas)).decode()
+    adults_at = adults_only.starts_at.strftime("%Y%m%dT%H%M%S")
+    assert adults_at not in feed
+    lise_user = User(instance.index.person_principal(DEMO_CITIZENS["lise"].fnr), UserKind.CITIZEN)
+    assert adults_at in portal.feed(portal.renew_feed(lise_user, jonas)).decode()  # the same probe
+    # Inviting the child to a meeting lets them see it and its thread; un-inviting hides both.
+    invited = submit(
+        ingrid,
+        f"/logg/{jonas}/moter/nytt",
+        {
+            "title": "Møte med Jonas",
+            "day": date.today().isoformat(),
+            "starts": "00:10",
+            "invite_subject": "y",
+        },
+    )
+    assert invited.status_code == 302
+    meeting = next(m for m in snapshot(app, jonas).of_kind(Meeting) if m.title == "Møte med Jonas")
+    call = next(m for m in snapshot(app, jonas).of_kind(Message) if m.meeting == meeting.id)
+    assert child.get(f"/logg/{jonas}/meldinger/{call.id}").status_code == 200
+    assert (
+        submit(
+            ingrid,
+            f"/logg/{jonas}/moter/{meeting.id}/endre",
+            {"title": "Møte med Jonas", "day": date.today().isoformat(), "starts": "00:10"},
+        ).status_code
+        == 302
+    )
+    assert child.get(f"/logg/{jonas}/meldinger/{call.id}").status_code == 404
+    assert child.get(f"/logg/{jonas}/moter/{meeting.id}").status_code == 404
     # The child reads; writing messages is for the youth from the consent age.
     before = head(app, jonas)
     assert child.get(f"/logg/{jonas}/meldinger/ny").status_code == 404

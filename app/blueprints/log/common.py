@@ -85,6 +85,8 @@ def preview_of(form: DocumentForm) -> dict[str, dict[str, Any]]:
     language = "nn" if select_locale() == "nn" else "nb"
     previews = {}
     for name in form.text_fields:
+        if name not in form:
+            continue
         text = form[name].data or ""
         previews[name] = {"text": text, "advice": advise(text, language)}
     return previews

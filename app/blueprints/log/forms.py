@@ -120,6 +120,12 @@ class DocumentForm(FlaskForm):  # type: ignore[misc]
         return [("", self.field_names())]
 
 
+class ConfirmForm(DocumentForm):
+    """A confirmation (approve, withdraw, end): no fields but the revision and the key."""
+
+    text_fields = ()
+
+
 class GoalForm(DocumentForm):
     """A goal: title, arena, status and a description."""
 

@@ -77,7 +77,7 @@ def _https(_form: Any, field: StringField) -> None:
 class MeetingForm(DocumentForm):
     """The holder calls (or changes) a meeting."""
 
-    text_fields = ("invitation",)
+    text_fields: ClassVar[tuple[str, ...]] = ("invitation",)
     title = StringField(
         _l("Title"),
         description=_l("For example: Evaluation meeting"),
@@ -118,7 +118,7 @@ class MeetingForm(DocumentForm):
         self.invited.choices = participants
         self._today = today
         self._new = new
-        if not new:
+        if "invitation" not in self.text_fields:
             del self.invitation
         self.agenda.description = _l("One item per line.")
 
@@ -188,6 +188,12 @@ class MeetingForm(DocumentForm):
             "invite_guardians": bool(self.invite_guardians.data),
             "invite_subject": bool(self.invite_subject.data),
         }
+
+
+class MeetingChangeForm(MeetingForm):
+    """Changing a called meeting: the invitation was sent already."""
+
+    text_fields = ()
 
 
 class MinutesFormBase(DocumentForm):
@@ -274,12 +280,16 @@ class MinutesFormBase(DocumentForm):
         """Form strings of a meeting's minutes."""
         if not isinstance(document, Meeting):
             return {}
-        agreed = {o.item: o.agreed for o in document.outcomes}
+        # By position: the extra item's name is translated, and two items may read alike.
+        agreed = [o.agreed for o in document.outcomes]
         values = {
             "attended": ",".join(a.participant for a in document.attendees if a.participant),
             "guests": "\n".join(a.name for a in document.attendees if a.role == "guest"),
             "body": document.body,
-            **{f"agreed_{n}": agreed.get(item, "") for n, item in enumerate(self.agenda_items)},
+            **{
+                f"agreed_{n}": agreed[n] if n < len(agreed) else ""
+                for n in range(len(self.agenda_items))
+            },
         }
         roles = {a.role for a in document.attendees}
         if "guardian" in roles:

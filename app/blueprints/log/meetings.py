@@ -20,17 +20,18 @@ from app.blueprints.log import bp
 from app.blueprints.log.common import (
     Answer,
     document,
-    document_or_version,
     open_page,
     require_write,
     run_form,
     showing,
     viewer,
 )
-from app.blueprints.log.forms import GUARDIANS, DocumentForm
+from app.blueprints.log.forms import GUARDIANS, ConfirmForm
 from app.blueprints.log.meeting_forms import (
+    OSLO,
     AmendmentForm,
     CancelForm,
+    MeetingChangeForm,
     MeetingForm,
     MinutesFormBase,
     minutes_form_class,
@@ -63,9 +64,8 @@ def _holder_page(log_id: str) -> LogPage:
     return page
 
 
-def _meeting(page: LogPage, meeting_id: str, editing: bool = False) -> Meeting:
-    found = document_or_version(page, "meeting", meeting_id) if editing else None
-    found = found or document(page, "meeting", meeting_id)
+def _meeting(page: LogPage, meeting_id: str) -> Meeting:
+    found = document(page, "meeting", meeting_id)
     if not isinstance(found, Meeting):
         raise NoAccess(page.log_id)
     return found
@@ -179,10 +179,10 @@ def new_meeting(log_id: str) -> Answer:
 def edit_meeting(log_id: str, meeting_id: str) -> Answer:
     """Change the time, place or agenda of a meeting that is still to be held."""
     page = _holder_page(log_id)
-    found = _meeting(page, meeting_id, editing=True)
+    found = _meeting(page, meeting_id)
     if found.status != "planned":
         raise NoAccess(log_id)
-    form = MeetingForm(participants=_participants(page), today=page.today, new=False)
+    form = MeetingChangeForm(participants=_participants(page), today=page.today, new=False)
 
     def make(values: dict[str, Any]) -> Change:
         changed = found.revised(**values)
@@ -215,6 +215,7 @@ def _may_minute(page: LogPage, found: Meeting) -> bool:
         page.may_write("meetings")
         and found.status != "cancelled"
         and not found.locked
+        and found.starts_at.astimezone(OSLO).date() <= page.today
         and (page.viewer.is_holder or found.minute_taker in page.viewer.participant_ids)
     )
 
@@ -232,7 +233,7 @@ def _minutes_maker(
         minuted = found.revised(**values, status="held", minutes_by=viewer().principal)
         made: list[DocumentBase] = [minuted]
         activities = page.snapshot.of_kind(Activity)
-        day = found.starts_at.date().strftime("%d.%m.%Y")
+        day = found.starts_at.astimezone(OSLO).date().strftime("%d.%m.%Y")
         for row in form.new_activities():
             siblings = [a for a in activities if a.goal == row["goal"]] + [
                 a for a in made if isinstance(a, Activity) and a.goal == row["goal"]
@@ -248,9 +249,7 @@ def _minutes_maker(
                     deadline=row["deadline"],
                     created_by=viewer().principal,
                     position=next_position(siblings),
-                    body=_(
-                        "Agreed at the meeting «%(title)s» on %(day)s.", title=found.title, day=day
-                    ),
+                    body=_("Agreed at a meeting on %(day)s.", day=day),
                 )
             )
         return Change(tuple(made))
@@ -263,7 +262,7 @@ def _minutes_maker(
 def minutes(log_id: str, meeting_id: str) -> Answer:
     """The minute-taker writes who attended and what was agreed, item by item."""
     page = _page(log_id)
-    found = _meeting(page, meeting_id, editing=True)
+    found = _meeting(page, meeting_id)
     if not _may_minute(page, found):
         raise NoAccess(log_id)
     form = minutes_form_class(found.agenda)(
@@ -292,7 +291,7 @@ def minutes(log_id: str, meeting_id: str) -> Answer:
 def approve(log_id: str, meeting_id: str) -> Answer:
     """The holder approves the minutes: they are locked and sent as a message."""
     page = _holder_page(log_id)
-    found = _meeting(page, meeting_id, editing=True)
+    found = _meeting(page, meeting_id)
     if found.status != "held" or found.locked:
         raise NoAccess(log_id)
 
@@ -310,13 +309,14 @@ def approve(log_id: str, meeting_id: str) -> Answer:
                     title=_("Next meeting"),
                     starts_at=found.next_meeting_at,
                     place=found.place,
+                    from_meeting=found.id,
                 )
             )
         return Change(tuple(made))
 
     return run_form(
         page,
-        DocumentForm(),
+        ConfirmForm(),
         target=DocRef("meeting", meeting_id),
         make_change=make,
         template="log/form.html",
@@ -339,7 +339,7 @@ def approve(log_id: str, meeting_id: str) -> Answer:
 def cancel(log_id: str, meeting_id: str) -> Answer:
     """The holder cancels a meeting that is still to be held; its history is kept."""
     page = _holder_page(log_id)
-    found = _meeting(page, meeting_id, editing=True)
+    found = _meeting(page, meeting_id)
     if found.status != "planned":
         raise NoAccess(log_id)
 

@@ -26,7 +26,7 @@ from app.blueprints.log.common import (
     showing,
     viewer,
 )
-from app.blueprints.log.forms import DocumentForm
+from app.blueprints.log.forms import ConfirmForm
 from app.blueprints.log.meeting_forms import MessageForm, ReplyForm
 from app.documents.meetings import Message
 from app.gateway import LogPage, NoAccess
@@ -118,7 +118,7 @@ def thread(log_id: str, thread_id: str) -> Answer:
     page = open_page(log_id, Section.MEETINGS, record=showing())
     found = _thread(page, thread_id)
     if request.method == "GET":
-        portal().see_thread(user, log_id, found, None)
+        portal().see_thread(user, log_id, found)
     context: dict[str, Any] = {
         "thread": found,
         "editable": {m.id for m in found.messages if portal().may_edit(user, log_id, m)},
@@ -181,6 +181,8 @@ def withdraw(log_id: str, message_id: str) -> Answer:
     found = _message(page, message_id)
     if found.author != viewer().principal or found.withdrawn_at is not None:
         raise NoAccess(log_id)
+    if found.purpose != "message":  # what the log sent about a meeting stays as sent
+        raise NoAccess(log_id)
 
     def make(_values: dict[str, Any]) -> Change:
         return Change((found.revised(body="", withdrawn_at=datetime.now(UTC)),))
@@ -188,7 +190,7 @@ def withdraw(log_id: str, message_id: str) -> Answer:
     back = _to_thread(page, found.thread or found.id)
     return run_form(
         page,
-        DocumentForm(),
+        ConfirmForm(),
         target=DocRef("message", message_id),
         make_change=make,
         template="log/form.html",

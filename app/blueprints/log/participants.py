@@ -22,7 +22,14 @@ from app.access import Section
 from app.blueprints.context import portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import Answer, document, open_page, run_form, showing, viewer
-from app.blueprints.log.forms import TITLE_MAX, DocumentForm, _at_most, _choices, _required
+from app.blueprints.log.forms import (
+    TITLE_MAX,
+    ConfirmForm,
+    DocumentForm,
+    _at_most,
+    _choices,
+    _required,
+)
 from app.documents.base import DocumentBase
 from app.documents.people import Notifications, Participant
 from app.gateway import LogPage, NoAccess
@@ -250,7 +257,7 @@ def end_participation(log_id: str, participant_id: str) -> Answer:
     name = page.people.participant(found.id)
     return run_form(
         page,
-        DocumentForm(),
+        ConfirmForm(),
         target=DocRef("participant", participant_id),
         make_change=lambda _values: Change((found.revised(left_on=page.today),)),
         template="log/form.html",
