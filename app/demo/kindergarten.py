@@ -14,7 +14,9 @@ from app.demo.people import (
     consent,
     demo_citizens,
     demo_pdf,
+    invitation,
     participant,
+    staff_message,
     synthetic_fnr,
 )
 from app.documents.fields import Arena, LogTemplate, Service
@@ -137,24 +139,18 @@ def kindergarten_log(logs: LogService, today: date) -> str:
         approved_at=held_at + timedelta(days=1),
         approved_by=hilde.user_id,
     )
-    invitation = Message(
-        id=new_document_id(),
-        author=hilde.user_id,
-        author_role="participant",
-        sent_at=held_at - timedelta(days=6),
-        subject_line="Innkalling: Oppstartsmøte",
-        body="Velkommen til oppstartsmøte. Ta gjerne med det dere lurer på.",
-        meeting=meeting.id,
-        purpose="invitation",
+    called = invitation(
+        meeting,
+        hilde,
+        held_at - timedelta(days=6),
+        "Velkommen til oppstartsmøte. Ta gjerne med det dere lurer på.",
     )
-    approved = Message(
-        id=new_document_id(),
-        author=hilde.user_id,
-        author_role="participant",
-        sent_at=held_at + timedelta(days=1),
-        subject_line="Godkjent referat: Oppstartsmøte",
+    approved = staff_message(
+        hilde,
+        held_at + timedelta(days=1),
+        "Godkjent referat: Oppstartsmøte",
         meeting=meeting.id,
-        thread=invitation.id,
+        thread=called.id,
         purpose="minutes",
     )
     kari = logs.index.person_principal(people["kari"].fnr)
@@ -170,7 +166,7 @@ def kindergarten_log(logs: LogService, today: date) -> str:
     )
     rev = logs.save(
         snap.log_id,
-        [evaluation, meeting, invitation, approved],
+        [evaluation, meeting, called, approved],
         expected_revision=rev,
         actor_id=hilde.user_id,
     )
@@ -180,9 +176,9 @@ def kindergarten_log(logs: LogService, today: date) -> str:
         author=kari,
         author_role="guardian",
         sent_at=held_at + timedelta(days=2),
-        subject_line=invitation.subject_line,
+        subject_line=called.subject_line,
         body="Takk for et godt møte. Vi har begynt med kveldspraten.",
-        thread=invitation.id,
+        thread=called.id,
     )
     rev = logs.save(snap.log_id, [thanks], expected_revision=rev, actor_id=kari)
     evaluation_at = at(today + timedelta(days=35), 12)
@@ -197,23 +193,14 @@ def kindergarten_log(logs: LogService, today: date) -> str:
         invited=[hilde.id],
         called_by=hilde.user_id,
     )
-    call = Message(
-        id=new_document_id(),
-        author=hilde.user_id,
-        author_role="participant",
-        sent_at=at(today, 8),
-        subject_line="Innkalling: Evalueringsmøte",
-        body="Hei! Vi inviterer til evalueringsmøte. Hilsen Hilde",
-        meeting=planned.id,
-        purpose="invitation",
+    call = invitation(
+        planned, hilde, at(today, 8), "Hei! Vi inviterer til evalueringsmøte. Hilsen Hilde"
     )
-    question = Message(
-        id=new_document_id(),
-        author=hilde.user_id,
-        author_role="participant",
-        sent_at=at(today - timedelta(days=1), 14),
-        subject_line="Henting på fredag",
-        body="Hvem henter Nora på fredag? Vi går på tur og er tilbake kl. 15.",
+    question = staff_message(
+        hilde,
+        at(today - timedelta(days=1), 14),
+        "Henting på fredag",
+        "Hvem henter Nora på fredag? Vi går på tur og er tilbake kl. 15.",
     )
     rev = logs.save(
         snap.log_id, [planned, call, question], expected_revision=rev, actor_id=hilde.user_id

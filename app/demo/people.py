@@ -10,11 +10,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pikepdf
 
 from app.documents.fields import Service
 from app.documents.fnr import complete_check_digits
+from app.documents.meetings import Meeting, Message
 from app.documents.people import Consent, Participant
 from app.logs.ids import new_document_id
 
@@ -186,3 +188,30 @@ def demo_pdf(text: str) -> bytes:
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
+
+
+def staff_message(
+    author: Participant, sent_at: datetime, subject: str, body: str = "", **fields: Any
+) -> Message:
+    """A message from a participant (invitations and approved minutes are messages too)."""
+    return Message(
+        id=new_document_id(),
+        author=author.user_id,
+        author_role="participant",
+        sent_at=sent_at,
+        subject_line=subject,
+        body=body,
+        **fields,
+    )
+
+
+def invitation(meeting: Meeting, holder: Participant, sent_at: datetime, body: str = "") -> Message:
+    """The invitation the holder sent when calling ``meeting``: the start of its thread."""
+    return staff_message(
+        holder,
+        sent_at,
+        f"Innkalling: {meeting.title}",
+        body,
+        meeting=meeting.id,
+        purpose="invitation",
+    )

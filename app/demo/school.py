@@ -12,11 +12,12 @@ from app.demo.people import (
     at,
     consent,
     demo_citizens,
+    invitation,
     participant,
     synthetic_fnr,
 )
 from app.documents.fields import Arena, LogTemplate, Service
-from app.documents.meetings import AgendaOutcome, Attendee, Meeting, Message
+from app.documents.meetings import AgendaOutcome, Attendee, Meeting
 from app.documents.overview import Subject
 from app.documents.work import Activity, Goal
 from app.logs.ids import new_document_id
@@ -99,18 +100,9 @@ def school_log(logs: LogService, today: date) -> str:
         ],
         minutes_by=per.user_id,
     )
-    invitation = Message(
-        id=new_document_id(),
-        author=ingrid.user_id,
-        author_role="participant",
-        sent_at=held_at - timedelta(days=7),
-        subject_line="Innkalling: Samarbeidsmøte med PPT",
-        meeting=meeting.id,
-        purpose="invitation",
-    )
     logs.save(
         snap.log_id,
-        [maria, meeting, invitation],
+        [maria, meeting, invitation(meeting, ingrid, held_at - timedelta(days=7))],
         expected_revision=rev,
         actor_id=ingrid.user_id,
     )

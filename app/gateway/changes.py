@@ -28,7 +28,7 @@ from app.logs.codec import ref_of
 from app.logs.errors import DocumentNotFound, EditConflict, LogError, RuleViolation
 from app.logs.events import Action as Event
 from app.logs.layout import DocRef
-from app.logs.rules import check_holder_active, check_meeting_rules, check_work_references
+from app.logs.rules import check_meeting_rules, check_work_references
 from app.logs.snapshot import LogSnapshot
 
 _ATTEMPTS = 5  # a busy log can move between our read and our commit; retry a few times
@@ -126,7 +126,6 @@ class Changes(PortalCore):
             after.update({ref_of(d): d for d in change.documents})
             check_work_references(after, refs)
             check_meeting_rules(snapshot.documents, after, refs)
-            check_holder_active(after, refs)
             self._check_messages(user, log_id, snapshot, after, refs)
             if base != snapshot.revision:
                 if not logs.has_revision(log_id, base):

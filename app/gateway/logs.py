@@ -23,7 +23,7 @@ from app.logs.errors import DocumentNotFound, RuleViolation
 from app.logs.rules import age_on
 from app.logs.service import ACCESS_KINDS
 from app.logs.snapshot import LogSnapshot
-from app.messages.threads import for_child
+from app.messages.threads import Thread, for_child
 
 _SUMMARY_KINDS = ACCESS_KINDS | {"activity", "evaluation"}
 OSLO = ZoneInfo("Europe/Oslo")  # "today" for deadlines is the municipality's day
@@ -71,8 +71,13 @@ class LogPage:
     today: date = field(default_factory=date.today)
     #: Participants (by document id) whose service a consent lets in right now.
     let_in: frozenset[str] = frozenset()
-    #: Threads with something new for the viewer since they last looked.
-    unread: int = 0
+    #: The threads the viewer may read, newest first, each with how many messages are new.
+    threads: tuple[tuple[Thread, int], ...] = ()
+
+    @property
+    def unread(self) -> int:
+        """Threads with something new for the viewer since they last looked."""
+        return sum(1 for _thread, new in self.threads if new)
 
     @property
     def people(self) -> People:
@@ -212,7 +217,7 @@ class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs, DocumentVerbs):
                     self.youth_age,
                 )
             ),
-            self.unread_count(user, shown) if Section.MEETINGS in readable else 0,
+            tuple(self.threads(user, shown)) if Section.MEETINGS in readable else (),
         )
 
     @staticmethod

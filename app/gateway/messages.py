@@ -20,10 +20,6 @@ class MessageVerbs(PortalCore):
             for thread in threads_of(snapshot.documents.values())
         ]
 
-    def unread_count(self, user: User, snapshot: LogSnapshot) -> int:
-        """Threads with something new for ``user`` (for the overview and the section menu)."""
-        return sum(1 for _thread, new in self.threads(user, snapshot) if new)
-
     def see_thread(self, user: User, log_id: str, thread: Thread) -> None:
         """``user`` has seen ``thread`` as drawn: up to its newest message, not beyond.
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from app.documents.base import DocumentBase
 from app.documents.meetings import Meeting, Message, MinutesAmendment
-from app.documents.overview import LogOverview, Subject
+from app.documents.overview import Subject
 from app.documents.people import Consent, Participant
 from app.documents.work import Activity, Evaluation
 from app.logs.errors import RuleViolation
@@ -115,13 +115,3 @@ def check_meeting_rules(
             first = after.get(DocRef("message", document.thread))
             if not (isinstance(first, Message) and first.thread is None):
                 raise RuleViolation("unknown_thread", "the message answers a thread that is gone")
-
-
-def check_holder_active(after: Mapping[DocRef, DocumentBase], changed: Iterable[DocRef]) -> None:
-    """The holder's participation cannot end: the baton is handed on first (seed 002)."""
-    if not any(ref.kind in ("participant", "log") for ref in changed):
-        return
-    overview = next((d for d in after.values() if isinstance(d, LogOverview)), None)
-    holder = after.get(DocRef("participant", overview.holder)) if overview else None
-    if isinstance(holder, Participant) and holder.left_on is not None:
-        raise RuleViolation("holder_required", "the holder cannot leave before handing over")

@@ -275,7 +275,8 @@ class LogService(LogReader):
     ) -> None:
         """Nobody lets go of the baton before someone else holds it (seed 002)."""
         overview = next((d for d in documents if isinstance(d, LogOverview)), None)
-        if overview is None and not any(ref.kind == "participant" for ref in deletions):
+        leaving = any(isinstance(d, Participant) and d.left_on is not None for d in documents)
+        if overview is None and not leaving and not any(r.kind == "participant" for r in deletions):
             return
         if overview is None:
             path = layout.path_of(DocRef("log", codec.cipher.log_id))
@@ -283,6 +284,8 @@ class LogService(LogReader):
         assert isinstance(overview, LogOverview)
         holder = DocRef("participant", overview.holder)
         saved = any(ref_of(d) == holder for d in documents)
+        if any(isinstance(d, Participant) and d.left_on and ref_of(d) == holder for d in documents):
+            raise RuleViolation("holder_required", "the holder cannot leave before handing over")
         try:
             present = saved or layout.path_of(holder) in repo.list_paths(revision)
         except RevisionNotFound:

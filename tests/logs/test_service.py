@@ -234,6 +234,16 @@ def test_holder_can_never_be_removed(instance: Instance) -> None:
             expected_revision=snap.revision,
             actor_id="s-a0001",
         )
+    # Nor can the holder's participation end: the baton is handed on first.
+    holder = snap.documents[holder_ref]
+    with pytest.raises(RuleViolation, match="holder"):
+        instance.logs.save(
+            snap.log_id,
+            [holder.revised(left_on=holder.joined_on)],  # type: ignore[attr-defined]
+            expected_revision=snap.revision,
+            actor_id="s-a0001",
+        )
+    assert instance.logs.head(snap.log_id) == snap.revision
 
 
 def test_handover_moves_baton_and_index(instance: Instance) -> None:

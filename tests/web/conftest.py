@@ -77,6 +77,13 @@ def login(client: FlaskClient, who: str) -> None:
     assert response.status_code == 302, response.data[:500]
 
 
+def logged_in(app: Flask, who: str) -> FlaskClient:
+    """A new client of ``app``, logged in as ``who`` (see :func:`login`)."""
+    client = app.test_client()
+    login(client, who)
+    return client
+
+
 def demo_log_ids(app: Flask) -> dict[str, str]:
     """Demo log ids by the subject's given name."""
     instance = app.extensions["stafettlogg"]

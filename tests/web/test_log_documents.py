@@ -16,15 +16,9 @@ from app.demo.people import demo_pdf
 from app.documents.records import Attachment
 from app.logs.errors import DocumentNotFound
 from app.logs.layout import DocRef
-from tests.web.conftest import demo_log_ids, login
+from tests.web.conftest import demo_log_ids, logged_in
 from tests.web.test_log_meetings import meet_app  # noqa: F401  (the shared instance)
 from tests.web.test_log_work import form_values, head, snapshot
-
-
-def _client(app: Flask, who: str) -> FlaskClient:
-    client = app.test_client()
-    login(client, who)
-    return client
 
 
 def _upload(client: FlaskClient, log_id: str, data: bytes, name: str, title: str = ""):  # type: ignore[no-untyped-def]
@@ -62,7 +56,7 @@ def test_upload_list_download_and_remove(meet_app: Flask) -> None:  # noqa: F811
     app = meet_app
     instance = app.extensions["stafettlogg"]
     nora = demo_log_ids(app)["Nora"]
-    kari, hilde = _client(app, "citizen:kari"), _client(app, "staff:hilde")
+    kari, hilde = logged_in(app, "citizen:kari"), logged_in(app, "staff:hilde")
     report = demo_pdf("Rapport fra fysioterapeut")
     answer = _upload(kari, nora, report, "Nora Berg rapport.pdf")
     assert answer.status_code == 302, answer.data[:2000]
@@ -89,14 +83,22 @@ def test_upload_list_download_and_remove(meet_app: Flask) -> None:  # noqa: F811
     # People without access, the photo route's id, and a child: nothing.
     for who in ("staff:tor", "staff:maria", "citizen:per", "citizen:lise"):
         assert (
-            _client(app, who).get(f"/logg/{nora}/dokumenter/{stored.id}/last-ned").status_code
+            logged_in(app, who).get(f"/logg/{nora}/dokumenter/{stored.id}/last-ned").status_code
             == 404
         )
+    # The subject's photo is an attachment too, but never a document to download.
+    tokens = form_values(hilde, f"/logg/{nora}/bilde")
+    photo_upload = {**tokens, "photo": (io.BytesIO(_jpeg_with_gps()), "bilde.jpg")}
+    answer = hilde.post(
+        f"/logg/{nora}/bilde", data=photo_upload, content_type="multipart/form-data"
+    )
+    assert answer.status_code == 302
     photo = snapshot(app, nora).overview.photo
-    if photo:
-        assert hilde.get(f"/logg/{nora}/dokumenter/{photo}/last-ned").status_code == 404
+    assert photo is not None
+    assert hilde.get(f"/logg/{nora}/dokumenter/{photo}/last-ned").status_code == 404
+    assert photo not in hilde.get(f"/logg/{nora}/dokumenter").data.decode()
     # Only the uploader or the holder removes a document; it leaves HEAD, bytes and all.
-    ola = _client(app, "citizen:ola")
+    ola = logged_in(app, "citizen:ola")
     assert ola.get(f"/logg/{nora}/dokumenter/{stored.id}/slett").status_code == 404
     before = head(app, nora)
     fields = form_values(hilde, f"/logg/{nora}/dokumenter/{stored.id}/slett")
@@ -112,7 +114,7 @@ def test_upload_list_download_and_remove(meet_app: Flask) -> None:  # noqa: F811
 def test_hostile_uploads_are_refused_with_a_clear_message(meet_app: Flask) -> None:  # noqa: F811
     app = meet_app
     nora = demo_log_ids(app)["Nora"]
-    hilde = _client(app, "staff:hilde")
+    hilde = logged_in(app, "staff:hilde")
     clean = demo_pdf("Ren fil")
     cases = [
         (_pdf_with_javascript(), "rapport.pdf", "skript"),
@@ -143,7 +145,7 @@ def test_hostile_uploads_are_refused_with_a_clear_message(meet_app: Flask) -> No
     )
     try:
         limit = small.extensions["stafettlogg"].settings.max_upload_bytes
-        answer = _upload(_client(small, "staff:hilde"), nora, clean + b"\0" * limit, "stor.pdf")
+        answer = _upload(logged_in(small, "staff:hilde"), nora, clean + b"\0" * limit, "stor.pdf")
         assert answer.status_code == 400
         assert "Filen er for stor. Grensen er 0.1 MB." in answer.data.decode()
     finally:

@@ -21,7 +21,7 @@ from app.documents.work import Activity, Goal
 from app.gateway import Portal
 from app.gateway.changes import Change
 from app.logs.errors import RuleViolation
-from tests.web.conftest import _demo_instance, csrf_token, demo_log_ids, login
+from tests.web.conftest import _demo_instance, csrf_token, demo_log_ids, logged_in
 from tests.web.test_log_work import form_values, head, snapshot, submit
 
 
@@ -32,12 +32,6 @@ def meet_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = create_app({**_demo_instance(folder), "TESTING": True})
     yield application
     application.extensions["stafettlogg"].close()
-
-
-def _client(app: Flask, who: str) -> FlaskClient:
-    client = app.test_client()
-    login(client, who)
-    return client
 
 
 def _participant_id(app: Flask, log_id: str, staff: str) -> str:
@@ -69,7 +63,7 @@ def test_call_minute_approve_amend_and_read(meet_app: Flask) -> None:
     """The whole life of a meeting, each step by the role that takes it."""
     app = meet_app
     jonas = demo_log_ids(app)["Jonas"]
-    ingrid, per, lise = (_client(app, w) for w in ("staff:ingrid", "staff:per", "citizen:lise"))
+    ingrid, per, lise = (logged_in(app, w) for w in ("staff:ingrid", "staff:per", "citizen:lise"))
     per_id = _participant_id(app, jonas, "per")
     # Only the holder calls a meeting.
     before = head(app, jonas)
@@ -215,7 +209,7 @@ def test_people_without_access_see_nothing_of_meetings(meet_app: Flask) -> None:
     app = meet_app
     instance = app.extensions["stafettlogg"]
     jonas = demo_log_ids(app)["Jonas"]
-    ingrid = _client(app, "staff:ingrid")
+    ingrid = logged_in(app, "staff:ingrid")
     assert _call(app, ingrid, jonas, "Møte om overgang").status_code == 302
     called = _meeting(app, jonas, "Møte om overgang")
     thread = next(m for m in snapshot(app, jonas).of_kind(Message) if m.meeting == called.id)
@@ -232,7 +226,7 @@ def test_people_without_access_see_nothing_of_meetings(meet_app: Flask) -> None:
     try:
         before = head(app, jonas)
         for who in ("staff:maria", "staff:per", "staff:tor", "citizen:per"):
-            client = _client(app, who)
+            client = logged_in(app, who)
             for path in (
                 f"/logg/{jonas}/moter",
                 f"/logg/{jonas}/moter/{called.id}",
@@ -258,7 +252,7 @@ def test_an_ended_participant_cannot_send_a_message_with_a_valid_form(meet_app: 
     app = meet_app
     instance = app.extensions["stafettlogg"]
     nora = demo_log_ids(app)["Nora"]
-    hilde = _client(app, "staff:hilde")
+    hilde = logged_in(app, "staff:hilde")
     thread = next(
         m for m in snapshot(app, nora).of_kind(Message) if m.thread is None and not m.meeting
     )
@@ -309,7 +303,7 @@ def test_an_ended_participant_cannot_send_a_message_with_a_valid_form(meet_app: 
 def test_cancelled_meeting_keeps_its_history(meet_app: Flask) -> None:
     app = meet_app
     nora = demo_log_ids(app)["Nora"]
-    hilde, kari = _client(app, "staff:hilde"), _client(app, "citizen:kari")
+    hilde, kari = logged_in(app, "staff:hilde"), logged_in(app, "citizen:kari")
     assert _call(app, hilde, nora, "Møte som avlyses").status_code == 302
     called = _meeting(app, nora, "Møte som avlyses")
     assert kari.get(f"/logg/{nora}/moter/{called.id}/avlys").status_code == 404
@@ -332,7 +326,7 @@ def test_cancelled_meeting_keeps_its_history(meet_app: Flask) -> None:
 def test_bad_meeting_input_is_explained_and_nothing_saved(meet_app: Flask) -> None:
     app = meet_app
     nora = demo_log_ids(app)["Nora"]
-    hilde = _client(app, "staff:hilde")
+    hilde = logged_in(app, "staff:hilde")
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     cases = [
         ({"day": yesterday}, "Skriv en dato som er i dag eller senere."),
@@ -370,7 +364,7 @@ def test_hostile_strings_round_trip_through_meetings_and_messages(
 
     app = meet_app
     nora = demo_log_ids(app)["Nora"]
-    hilde, kari = _client(app, "staff:hilde"), _client(app, "citizen:kari")
+    hilde, kari = logged_in(app, "staff:hilde"), logged_in(app, "citizen:kari")
     day = (date.today() + timedelta(days=3)).isoformat()
     _preview_keeps_every_string(
         hilde,

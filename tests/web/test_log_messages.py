@@ -15,17 +15,11 @@ from app.gateway import Portal
 from app.gateway.changes import Change
 from app.logs.errors import RuleViolation
 from app.logs.layout import DocRef
-from tests.web.conftest import csrf_token, demo_log_ids, login
+from tests.web.conftest import csrf_token, demo_log_ids, logged_in
 from tests.web.test_log_meetings import meet_app  # noqa: F401  (the shared instance)
 from tests.web.test_log_work import head, snapshot, submit
 
 DEMO_CITIZENS = demo_citizens(date.today())
-
-
-def _client(app: Flask, who: str) -> FlaskClient:
-    client = app.test_client()
-    login(client, who)
-    return client
 
 
 def _entry(client: FlaskClient, log_id: str, subject: str) -> str:
@@ -46,7 +40,7 @@ def test_new_threads_edit_until_read_and_withdraw(meet_app: Flask) -> None:  # n
     app = meet_app
     instance = app.extensions["stafettlogg"]
     nora = demo_log_ids(app)["Nora"]
-    hilde, kari, ola = (_client(app, w) for w in ("staff:hilde", "citizen:kari", "citizen:ola"))
+    hilde, kari, ola = (logged_in(app, w) for w in ("staff:hilde", "citizen:kari", "citizen:ola"))
     answer = submit(
         hilde,
         f"/logg/{nora}/meldinger/ny",
@@ -120,14 +114,14 @@ def test_a_child_under_the_consent_age_reads_only_what_includes_them(
     app = meet_app
     instance = app.extensions["stafettlogg"]
     jonas = demo_log_ids(app)["Jonas"]
-    ingrid = _client(app, "staff:ingrid")
+    ingrid = logged_in(app, "staff:ingrid")
     for subject, include in (("Til Jonas også", "y"), ("Bare for de voksne", "")):
         data = {"subject_line": subject, "body": "Hei."}
         if include:
             data["include_subject"] = include
         assert submit(ingrid, f"/logg/{jonas}/meldinger/ny", data).status_code == 302
     # Only the holder of a young child's log sees the choice; the guardians do not.
-    lise = _client(app, "citizen:lise")
+    lise = logged_in(app, "citizen:lise")
     assert "include_subject" not in lise.get(f"/logg/{jonas}/meldinger/ny").data.decode()
     subject = snapshot(app, jonas).overview.subject
     child = app.test_client()
@@ -198,7 +192,7 @@ def test_a_child_under_the_consent_age_reads_only_what_includes_them(
 def test_the_youth_from_the_consent_age_writes_messages(meet_app: Flask) -> None:  # noqa: F811
     app = meet_app
     sara_log = demo_log_ids(app)["Sara"]
-    sara = _client(app, "citizen:sara")
+    sara = logged_in(app, "citizen:sara")
     answer = submit(
         sara,
         f"/logg/{sara_log}/meldinger/ny",
@@ -207,5 +201,5 @@ def test_the_youth_from_the_consent_age_writes_messages(meet_app: Flask) -> None
     assert answer.status_code == 302
     sent = _thread(app, sara_log, "Time hos helsesykepleier")
     assert sent.author_role == "subject"
-    maria = _client(app, "staff:maria")
+    maria = logged_in(app, "staff:maria")
     assert "Time hos helsesykepleier" in maria.get(f"/logg/{sara_log}/meldinger").data.decode()

@@ -3,22 +3,13 @@ participation (access ends at once), and a participant's own details."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Flask
-from flask.testing import FlaskClient
 
 from app.demo import STAFF
 from app.documents.people import Participant
-from tests.web.conftest import demo_log_ids, login
+from tests.web.conftest import demo_log_ids, logged_in
 from tests.web.test_log_meetings import meet_app  # noqa: F401  (the shared instance)
 from tests.web.test_log_work import form_values, head, snapshot, submit
-
-
-def _client(app: Flask, who: str) -> FlaskClient:
-    client = app.test_client()
-    login(client, who)
-    return client
 
 
 def _active(app: Flask, log_id: str, user_id: str) -> Participant | None:
@@ -31,9 +22,9 @@ def _active(app: Flask, log_id: str, user_id: str) -> Participant | None:
 def test_invite_search_end_and_own_details(meet_app: Flask) -> None:  # noqa: F811
     app = meet_app
     nora = demo_log_ids(app)["Nora"]
-    hilde, tor, kari = (_client(app, w) for w in ("staff:hilde", "staff:tor", "citizen:kari"))
+    hilde, tor, kari = (logged_in(app, w) for w in ("staff:hilde", "staff:tor", "citizen:kari"))
     # Only the holder invites.
-    for client in (kari, _client(app, "staff:per")):
+    for client in (kari, logged_in(app, "staff:per")):
         assert client.get(f"/logg/{nora}/deltakere/inviter").status_code == 404
     # A search narrows the list by name or unit and saves nothing.
     before = head(app, nora)
@@ -83,7 +74,7 @@ def test_invite_search_end_and_own_details(meet_app: Flask) -> None:  # noqa: F8
 def test_a_participant_keeps_their_own_details_and_nothing_else(meet_app: Flask) -> None:  # noqa: F811
     app = meet_app
     jonas = demo_log_ids(app)["Jonas"]
-    per = _client(app, "staff:per")
+    per = logged_in(app, "staff:per")
     mine = _active(app, jonas, STAFF["per"].user_id)
     ingrid_doc = _active(app, jonas, STAFF["ingrid"].user_id)
     assert mine is not None and ingrid_doc is not None
@@ -104,7 +95,10 @@ def test_a_participant_keeps_their_own_details_and_nothing_else(meet_app: Flask)
     assert per.get(f"/logg/{jonas}/deltakere/{ingrid_doc.id}/avslutt").status_code == 404
     assert head(app, jonas) == before
     # A guardian sees the participants but changes none of them.
-    lise = _client(app, "citizen:lise")
+    lise = logged_in(app, "citizen:lise")
     assert lise.get(f"/logg/{jonas}/deltakere").status_code == 200
-    assert lise.get(f"/logg/{jonas}/deltakere/{mine.id}/mine").status_code == 404
-    assert date.today() >= mine.joined_on
+    own = f"/logg/{jonas}/deltakere/{mine.id}/mine"
+    assert lise.get(own).status_code == 404
+    forged = {**form_values(lise, f"/logg/{jonas}/mal"), "revision": before, "phone": "1"}
+    assert lise.post(own, data=forged).status_code == 404
+    assert head(app, jonas) == before

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, request
@@ -19,16 +20,19 @@ from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from app.access import Section, User
 from app.blueprints.context import portal
-from app.blueprints.log.forms import DocumentForm
+from app.blueprints.log.forms import GUARDIANS, DocumentForm
 from app.documents.base import DocumentBase
+from app.documents.records import Attachment
 from app.errors import RULES
 from app.gateway import LogPage, NoAccess
 from app.gateway.changes import Change, DocumentConflict
 from app.logs.errors import RuleViolation
-from app.logs.layout import DocRef
+from app.logs.ids import new_document_id
+from app.logs.layout import DocRef, attachment_path
 from app.logs.merge import merge_fields
 from app.web.i18n import select_locale
 from app.web.users import current_service, current_user
@@ -69,6 +73,25 @@ def require_write(page: LogPage, section: Section) -> None:
         raise NoAccess(page.log_id)
 
 
+def participant_choices(page: LogPage) -> list[SelectChoice]:
+    """The log's active participants, by document id and current name."""
+    return [
+        SelectChoice(p.id, page.people.participant(p.id).name)  # type: ignore[union-attr]
+        for p in page.snapshot.of_kind_active_participants()
+    ]
+
+
+def responsible_choices(page: LogPage) -> list[SelectChoice]:
+    """Who can answer for an activity: an active participant, or the guardians."""
+    return [*participant_choices(page), SelectChoice(GUARDIANS, _("The guardians"))]
+
+
+def author_role(page: LogPage) -> str:
+    """As whom the viewer writes: a participant, a guardian, or the subject (child or youth)."""
+    roles = {"guardian": "guardian", "subject": "subject", "child": "subject"}
+    return roles.get(page.viewer.relation, "participant")
+
+
 def document(page: LogPage, kind: str, doc_id: str) -> DocumentBase:
     """A document the viewer can see on this page, or a 404."""
     try:
@@ -98,9 +121,9 @@ def run_form(
     *,
     target: DocRef | None,
     make_change: Callable[[dict[str, Any]], Change],
-    template: str,
     done: str,
     message: str,
+    template: str = "log/form.html",
     initial: dict[str, str] | None = None,
     **context: Any,
 ) -> Answer:
@@ -149,6 +172,40 @@ def submission_key(form_key: str, *extra: str) -> str:
     what = json.dumps([request.path, sent, extra], ensure_ascii=False).encode()
     digest = hashlib.sha256(what).hexdigest()[:32]
     return f"{form_key[:64]}:{digest}"
+
+
+def new_attachment(
+    data: bytes, media_type: str, extension: str, title: str
+) -> tuple[Attachment, dict[str, bytes]]:
+    """Metadata for checked bytes, and the bytes at the path the server chose for them."""
+    attachment_id = new_document_id()
+    metadata = Attachment(
+        id=attachment_id,
+        title=title,
+        filename=f"dokument-{attachment_id}.{extension}",
+        media_type=media_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=viewer().principal,
+        uploaded_at=datetime.now(UTC),
+    )
+    return metadata, {attachment_path(attachment_id): data}
+
+
+def save_upload(page: LogPage, change: Change, sent: bytes) -> None:
+    """Save an upload through the pipeline, with the revision and key of the form that sent it.
+
+    The same form sent again with another file (back, choose again) is a new
+    upload, so the file's digest is part of the idempotency key.
+    """
+    portal().change(
+        viewer(),
+        page.log_id,
+        change,
+        expected_revision=request.form.get("revision", ""),
+        form_key=submission_key(request.form.get("form_key", ""), hashlib.sha256(sent).hexdigest()),
+        service=current_service(),
+    )
 
 
 def document_or_version(page: LogPage, kind: str, doc_id: str) -> DocumentBase:

@@ -8,9 +8,7 @@ never runs or renders it as part of our site.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from datetime import UTC, datetime
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,10 +24,11 @@ from app.blueprints.log import bp
 from app.blueprints.log.common import (
     Answer,
     document,
+    new_attachment,
     open_page,
     require_write,
+    save_upload,
     showing,
-    submission_key,
     viewer,
 )
 from app.blueprints.log.forms import TITLE_MAX, DocumentForm, _at_most
@@ -38,9 +37,8 @@ from app.gateway import LogPage, NoAccess
 from app.gateway.changes import Change, DocumentConflict
 from app.logs.errors import RuleViolation
 from app.logs.events import Action as Event
-from app.logs.ids import new_document_id
-from app.logs.layout import DocRef, attachment_path
-from app.media.uploads import CleanUpload, UploadRejected, check_upload, safe_title
+from app.logs.layout import DocRef
+from app.media.uploads import UploadRejected, check_upload, safe_title
 from app.web.page_cache import render_log_page
 from app.web.users import current_service, login_required
 
@@ -122,41 +120,22 @@ def upload(log_id: str) -> Answer:
     sent = form.upload.data
     raw = sent.read(limit + 1) if sent else b""
     name = getattr(sent, "filename", "") or ""
-    clean: CleanUpload | None = None
-    try:
-        problem = "unsafe_name" if _UNSAFE_NAME.search(name) else ""
-        clean = None if problem else check_upload(raw, max_bytes=limit)
-    except UploadRejected as rejected:
-        problem = rejected.code
-    if clean is None:
-        message = UPLOAD_PROBLEMS.get(problem, UPLOAD_PROBLEMS["damaged"])
+
+    def refuse(code: str) -> tuple[str, int]:
+        message = UPLOAD_PROBLEMS.get(code, UPLOAD_PROBLEMS["damaged"])
         form.upload.errors = [str(message) % {"mb": _megabytes(limit)}]
         return render_template("log/upload.html", page=page, **context), 400
-    title = (form.title.data or "").strip() or safe_title(name)
-    attachment_id = new_document_id()
-    metadata = Attachment(
-        id=attachment_id,
-        title=title or _("Document"),
-        filename=f"dokument-{attachment_id}.{clean.extension}",
-        media_type=clean.media_type,
-        size_bytes=len(clean.data),
-        sha256=hashlib.sha256(clean.data).hexdigest(),
-        uploaded_by=viewer().principal,
-        uploaded_at=datetime.now(UTC),
-    )
-    change = Change(
-        (metadata,), event=Event.ATTACH, files={attachment_path(attachment_id): clean.data}
-    )
+
+    if _UNSAFE_NAME.search(name):
+        return refuse("unsafe_name")
     try:
-        portal().change(
-            viewer(),
-            log_id,
-            change,
-            expected_revision=form.revision.data or "",
-            # The same form with another file (back, choose again) is a new upload.
-            form_key=submission_key(form.form_key.data or "", hashlib.sha256(raw).hexdigest()),
-            service=current_service(),
-        )
+        clean = check_upload(raw, max_bytes=limit)
+    except UploadRejected as rejected:
+        return refuse(rejected.code)
+    title = (form.title.data or "").strip() or safe_title(name) or _("Document")
+    metadata, files = new_attachment(clean.data, clean.media_type, clean.extension, title)
+    try:
+        save_upload(page, Change((metadata,), event=Event.ATTACH, files=files), raw)
     except RuleViolation:
         context["problem"] = _("The form is too old to be saved. Open the page again.")
         return render_template("log/upload.html", page=page, **context), 400

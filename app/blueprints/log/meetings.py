@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -21,7 +21,9 @@ from app.blueprints.log.common import (
     Answer,
     document,
     open_page,
+    participant_choices,
     require_write,
+    responsible_choices,
     run_form,
     showing,
     viewer,
@@ -71,17 +73,22 @@ def _meeting(page: LogPage, meeting_id: str) -> Meeting:
     return found
 
 
-def _participants(page: LogPage) -> list[SelectChoice]:
-    return [
-        SelectChoice(p.id, page.people.participant(p.id).name)  # type: ignore[union-attr]
-        for p in page.snapshot.of_kind_active_participants()
-    ]
-
-
 def _back(page: LogPage, meeting_id: str = "") -> str:
     if meeting_id:
         return url_for("log.meeting", log_id=page.log_id, meeting_id=meeting_id)
     return url_for("log.meetings", log_id=page.log_id)
+
+
+class _Around(TypedDict):
+    done: str
+    nav: str
+    nav_back: str
+
+
+def _around(page: LogPage, meeting_id: str = "") -> _Around:
+    """Where a meeting form sits: the section, the way back, and where a save lands."""
+    back = _back(page, meeting_id)
+    return {"done": back, "nav": "meetings", "nav_back": back}
 
 
 def _thread_of(page: LogPage, meeting: Meeting) -> str | None:
@@ -143,7 +150,7 @@ def meeting(log_id: str, meeting_id: str) -> str:
 def new_meeting(log_id: str) -> Answer:
     """The holder calls a meeting; the invitation is a message and a calendar entry."""
     page = _holder_page(log_id)
-    form = MeetingForm(participants=_participants(page), today=page.today, new=True)
+    form = MeetingForm(participants=participant_choices(page), today=page.today, new=True)
 
     def make(values: dict[str, Any]) -> Change:
         values["minute_taker"] = values["minute_taker"] or page.overview.holder
@@ -163,12 +170,9 @@ def new_meeting(log_id: str) -> Answer:
         form,
         target=None,
         make_change=make,
-        template="log/form.html",
-        done=_back(page),
         message=_("The meeting is called. The invitation is in the messages."),
         heading=_("Call a meeting"),
-        nav="meetings",
-        nav_back=_back(page),
+        **_around(page),
         save_label=_("Call the meeting"),
         initial={"minute_taker": mine[0] if mine else "", "invite_guardians": "y"},
     )
@@ -182,7 +186,7 @@ def edit_meeting(log_id: str, meeting_id: str) -> Answer:
     found = _meeting(page, meeting_id)
     if found.status != "planned":
         raise NoAccess(log_id)
-    form = MeetingChangeForm(participants=_participants(page), today=page.today, new=False)
+    form = MeetingChangeForm(participants=participant_choices(page), today=page.today, new=False)
 
     def make(values: dict[str, Any]) -> Change:
         changed = found.revised(**values)
@@ -199,12 +203,9 @@ def edit_meeting(log_id: str, meeting_id: str) -> Answer:
         form,
         target=DocRef("meeting", meeting_id),
         make_change=make,
-        template="log/form.html",
-        done=_back(page, meeting_id),
         message=_("The meeting is saved."),
         heading=_("Change the meeting"),
-        nav="meetings",
-        nav_back=_back(page, meeting_id),
+        **_around(page, meeting_id),
         history=DocRef("meeting", meeting_id),
     )
 
@@ -218,10 +219,6 @@ def _may_minute(page: LogPage, found: Meeting) -> bool:
         and found.starts_at.astimezone(OSLO).date() <= page.today
         and (page.viewer.is_holder or found.minute_taker in page.viewer.participant_ids)
     )
-
-
-def _responsible(page: LogPage) -> list[SelectChoice]:
-    return [*_participants(page), SelectChoice(GUARDIANS, _("The guardians"))]
 
 
 def _minutes_maker(
@@ -266,9 +263,9 @@ def minutes(log_id: str, meeting_id: str) -> Answer:
     if not _may_minute(page, found):
         raise NoAccess(log_id)
     form = minutes_form_class(found.agenda)(
-        participants=_participants(page),
+        participants=participant_choices(page),
         goals=[SelectChoice(g.id, g.title) for g in page.snapshot.of_kind(Goal)],
-        responsible=_responsible(page),
+        responsible=responsible_choices(page),
         today=page.today,
     )
     return run_form(
@@ -276,12 +273,9 @@ def minutes(log_id: str, meeting_id: str) -> Answer:
         form,
         target=DocRef("meeting", meeting_id),
         make_change=_minutes_maker(page, found, form),
-        template="log/form.html",
-        done=_back(page, meeting_id),
         message=_("The minutes are saved. The holder approves them when they are ready."),
         heading=_("Minutes: %(title)s", title=found.title),
-        nav="meetings",
-        nav_back=_back(page, meeting_id),
+        **_around(page, meeting_id),
         history=DocRef("meeting", meeting_id),
     )
 
@@ -319,8 +313,6 @@ def approve(log_id: str, meeting_id: str) -> Answer:
         ConfirmForm(),
         target=DocRef("meeting", meeting_id),
         make_change=make,
-        template="log/form.html",
-        done=_back(page, meeting_id),
         message=_("The minutes are approved and locked."),
         heading=_("Approve the minutes of «%(title)s»", title=found.title),
         intro=_(
@@ -328,8 +320,7 @@ def approve(log_id: str, meeting_id: str) -> Answer:
             "dated amendment below them. Everyone in the log gets them as a message."
         ),
         shown=found,
-        nav="meetings",
-        nav_back=_back(page, meeting_id),
+        **_around(page, meeting_id),
         save_label=_("Approve the minutes"),
     )
 
@@ -358,12 +349,9 @@ def cancel(log_id: str, meeting_id: str) -> Answer:
         CancelForm(),
         target=DocRef("meeting", meeting_id),
         make_change=make,
-        template="log/form.html",
-        done=_back(page, meeting_id),
         message=_("The meeting is cancelled. Everyone invited gets a message."),
         heading=_("Cancel «%(title)s»", title=found.title),
-        nav="meetings",
-        nav_back=_back(page, meeting_id),
+        **_around(page, meeting_id),
         save_label=_("Cancel the meeting"),
     )
 
@@ -395,10 +383,7 @@ def amend(log_id: str, meeting_id: str) -> Answer:
         AmendmentForm(),
         target=None,
         make_change=make,
-        template="log/form.html",
-        done=_back(page, meeting_id),
         message=_("The amendment is saved below the minutes."),
         heading=_("Amendment to the minutes of «%(title)s»", title=found.title),
-        nav="meetings",
-        nav_back=_back(page, meeting_id),
+        **_around(page, meeting_id),
     )

@@ -19,6 +19,7 @@ from app.blueprints.context import portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import (
     Answer,
+    author_role,
     document,
     open_page,
     require_write,
@@ -33,15 +34,13 @@ from app.gateway import LogPage, NoAccess
 from app.gateway.changes import Change
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
-from app.messages.threads import Thread, threads_of
+from app.messages.threads import Thread
 from app.web.users import login_required
-
-_ROLE = {"guardian": "guardian", "subject": "subject"}
 
 
 def _thread(page: LogPage, thread_id: str) -> Thread:
     """A thread the viewer can see, by its first message."""
-    for thread in threads_of(page.snapshot.documents.values()):
+    for thread, _new in page.threads:
         if thread.id == thread_id:
             return thread
     raise NoAccess(page.log_id)
@@ -64,7 +63,7 @@ def _new_message(page: LogPage, **fields: Any) -> Message:
     return Message(
         id=new_document_id(),
         author=viewer().principal,
-        author_role=_ROLE.get(page.viewer.relation, "participant"),
+        author_role=author_role(page),
         sent_at=datetime.now(UTC),
         **fields,
     )
@@ -79,8 +78,7 @@ def _to_thread(page: LogPage, thread_id: str) -> str:
 def messages(log_id: str) -> str:
     """The threads, newest first, with what is new since the viewer last looked."""
     page = open_page(log_id, Section.MEETINGS)
-    threads = portal().threads(viewer(), page.snapshot)
-    return render_template("log/messages.html", page=page, threads=threads, nav="messages")
+    return render_template("log/messages.html", page=page, threads=page.threads, nav="messages")
 
 
 @bp.route("/meldinger/ny", methods=["GET", "POST"])
@@ -99,7 +97,6 @@ def new_thread(log_id: str) -> Answer:
         form,
         target=None,
         make_change=make,
-        template="log/form.html",
         done=url_for("log.messages", log_id=log_id),
         message=_("The message is sent."),
         heading=_("New message"),
@@ -163,7 +160,6 @@ def edit_message(log_id: str, message_id: str) -> Answer:
         ReplyForm(),
         target=DocRef("message", message_id),
         make_change=make,
-        template="log/form.html",
         done=back,
         message=_("The message is changed."),
         heading=_("Change your message"),
@@ -193,7 +189,6 @@ def withdraw(log_id: str, message_id: str) -> Answer:
         ConfirmForm(),
         target=DocRef("message", message_id),
         make_change=make,
-        template="log/form.html",
         done=back,
         message=_("The message is withdrawn."),
         heading=_("Withdraw your message?"),

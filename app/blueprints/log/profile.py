@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -15,22 +13,22 @@ from app.blueprints.context import portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import (
     Answer,
+    new_attachment,
     open_page,
     require_write,
     run_form,
+    save_upload,
     showing,
-    submission_key,
     viewer,
 )
 from app.blueprints.log.forms import InitiativeForm, OwnWordsForm, PresentationForm
 from app.documents.overview import Initiative, Presentation
-from app.documents.records import Attachment
 from app.gateway import LogPage, NoAccess
 from app.gateway.changes import Change, DocumentConflict
 from app.logs.ids import new_document_id
-from app.logs.layout import DocRef, attachment_path
+from app.logs.layout import DocRef
 from app.media import PhotoRejected, clean_photo
-from app.web.users import current_service, login_required
+from app.web.users import login_required
 
 PHOTO_PROBLEMS = {
     "empty": _l("Choose a photo to upload."),
@@ -69,7 +67,6 @@ def edit_presentation(log_id: str) -> Answer:
         PresentationForm(),
         target=DocRef("presentation", presentation.id),
         make_change=lambda values: Change((presentation.revised(**values),)),
-        template="log/form.html",
         done=_overview(page) + "#h-presentation",
         message=_("The presentation is saved."),
         heading=_("Change the presentation"),
@@ -100,7 +97,6 @@ def own_words(log_id: str) -> Answer:
         form,
         target=DocRef("presentation", presentation.id),
         make_change=lambda values: Change((presentation.revised(**values),)),
-        template="log/form.html",
         done=_overview(page) + "#h-presentation",
         message=_("Your words are saved."),
         heading=_("In your own words"),
@@ -127,7 +123,6 @@ def edit_initiative(log_id: str) -> Answer:
         InitiativeForm(today=page.today),
         target=DocRef("initiative", current.id) if current else None,
         make_change=make,
-        template="log/form.html",
         done=_overview(page) + "#h-initiative",
         message=_("The initiative is saved."),
         heading=_("Who took the initiative, and why"),
@@ -152,32 +147,11 @@ def photo_form(log_id: str) -> Answer:
     except PhotoRejected as rejected:
         error = str(PHOTO_PROBLEMS.get(rejected.code, PHOTO_PROBLEMS["damaged"]))
         return render_template("log/photo.html", page=page, error=error), 400
-    metadata = Attachment(
-        id=new_document_id(),
-        title="photo",
-        filename="photo.jpg",
-        media_type=photo.media_type,
-        size_bytes=len(photo.data),
-        sha256=hashlib.sha256(photo.data).hexdigest(),
-        uploaded_by=viewer().principal,
-        uploaded_at=datetime.now(UTC),
-    )
-    change = Change(
-        (page.overview.revised(photo=metadata.id), metadata),  # recorded as the overview
-        files={attachment_path(metadata.id): photo.data},
-    )
+    metadata, files = new_attachment(photo.data, photo.media_type, "jpg", "photo")
+    # Recorded as the overview, which now points at the new photo.
+    change = Change((page.overview.revised(photo=metadata.id), metadata), files=files)
     try:
-        portal().change(
-            viewer(),
-            log_id,
-            change,
-            expected_revision=request.form.get("revision", ""),
-            # Another photo sent with the same form (back, choose again) is a new upload.
-            form_key=submission_key(
-                request.form.get("form_key", ""), hashlib.sha256(raw).hexdigest()
-            ),
-            service=current_service(),
-        )
+        save_upload(page, change, raw)
     except DocumentConflict:
         error = _("Someone else changed the overview just now. Upload the photo again.")
         return render_template("log/photo.html", page=page, error=error), 409

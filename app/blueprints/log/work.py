@@ -9,17 +9,18 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from app.access import Action, Section, UserKind
 from app.blueprints.context import portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import (
     Answer,
+    author_role,
     document,
     document_or_version,
     open_page,
     require_write,
+    responsible_choices,
     run_form,
     showing,
     submission_key,
@@ -105,7 +106,6 @@ def new_goal(log_id: str) -> Answer:
         form,
         target=None,
         make_change=make,
-        template="log/form.html",
         done=_back(page),
         message=_("The goal is saved."),
         heading=_("New goal"),
@@ -124,20 +124,11 @@ def edit_goal(log_id: str, goal_id: str) -> Answer:
         GoalForm(),
         target=DocRef("goal", goal_id),
         make_change=lambda values: Change((goal.revised(**values),)),
-        template="log/form.html",
         done=_back(page, f"goal-{goal_id}"),
         message=_("The goal is saved."),
         heading=_("Change the goal"),
         history=DocRef("goal", goal_id),
     )
-
-
-def _responsible_choices(page: LogPage) -> list[SelectChoice]:
-    choices = [
-        SelectChoice(p.id, page.people.participant(p.id).name)  # type: ignore[union-attr]
-        for p in page.snapshot.of_kind_active_participants()
-    ]
-    return [*choices, SelectChoice(GUARDIANS, _("The guardians"))]
 
 
 @bp.route("/mal/<goal_id>/tiltak/nytt", methods=["GET", "POST"])
@@ -146,7 +137,7 @@ def new_activity(log_id: str, goal_id: str) -> Answer:
     """Add an activity to a goal: who does what, by when."""
     page = _planning_page(log_id)
     goal = document(page, "goal", goal_id)
-    form = ActivityForm(responsible=_responsible_choices(page), new=True, today=page.today)
+    form = ActivityForm(responsible=responsible_choices(page), new=True, today=page.today)
 
     def make(values: dict[str, Any]) -> Change:
         siblings = [a for a in page.snapshot.of_kind(Activity) if a.goal == goal.id]
@@ -165,7 +156,6 @@ def new_activity(log_id: str, goal_id: str) -> Answer:
         form,
         target=None,
         make_change=make,
-        template="log/form.html",
         done=_back(page, f"goal-{goal_id}"),
         message=_("The activity is saved."),
         heading=_("New activity for «%(goal)s»", goal=goal.title),  # type: ignore[attr-defined]
@@ -179,13 +169,12 @@ def edit_activity(log_id: str, activity_id: str) -> Answer:
     """Change an activity."""
     page = _planning_page(log_id)
     activity = document_or_version(page, "activity", activity_id)
-    form = ActivityForm(responsible=_responsible_choices(page), new=False, today=page.today)
+    form = ActivityForm(responsible=responsible_choices(page), new=False, today=page.today)
     return run_form(
         page,
         form,
         target=DocRef("activity", activity_id),
         make_change=lambda values: Change((activity.revised(**values),)),
-        template="log/form.html",
         done=_back(page, f"activity-{activity_id}"),
         message=_("The activity is saved."),
         heading=_("Change the activity"),
@@ -196,13 +185,10 @@ def edit_activity(log_id: str, activity_id: str) -> Answer:
 def _author_fields(page: LogPage) -> dict[str, Any]:
     """Who writes an evaluation or comment, as ids only."""
     user = viewer()
-    role = {"guardian": "guardian", "subject": "subject", "child": "subject"}.get(
-        page.viewer.relation, "participant"
-    )
     mine = sorted(page.viewer.participant_ids)
     return {
         "written_by": user.principal,
-        "author_role": role,
+        "author_role": author_role(page),
         "author": mine[0] if user.kind == UserKind.STAFF and mine else None,
         "written_on": datetime.now(UTC).date(),
     }
@@ -247,7 +233,6 @@ def evaluate(log_id: str, activity_id: str) -> Answer:
         EvaluationForm(),
         target=None,
         make_change=_note_maker(page, "evaluation", DocRef("activity", activity.id)),
-        template="log/form.html",
         done=_back(page, f"activity-{activity_id}"),
         message=_("The evaluation is saved."),
         heading=_("Evaluate «%(title)s»", title=activity.title),
@@ -268,7 +253,6 @@ def comment(log_id: str, kind: str, target_id: str) -> Answer:
         CommentForm(),
         target=None,
         make_change=_note_maker(page, "comment", DocRef(kind, target_id)),
-        template="log/form.html",
         done=_back(page, f"{kind}-{target_id}"),
         message=_("The comment is saved."),
         heading=_("Comment on «%(title)s»", title=target.title),  # type: ignore[attr-defined]
