@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from app.access import Action, Decision, Section, User
 from app.documents.base import DocumentBase
+from app.documents.fields import LogStatus
 from app.documents.meetings import Message
 from app.documents.people import Participant
 from app.gateway.core import REVISION, PortalCore
@@ -192,8 +193,15 @@ class Changes(PortalCore):
     ) -> Decision:
         """The action must be allowed on every section the change touches."""
         facts = self._facts_of(snapshot)
+        plain_save = (
+            change.action == Action.WRITE
+            and change.event == Event.SAVE
+            and not change.deletions
+            and not change.files
+            and snapshot.overview.status == LogStatus.ACTIVE
+        )
         own = all(_own_details(user, snapshot, doc) for doc in change.documents)
-        if own and change.documents and not change.deletions:
+        if plain_save and own and change.documents:
             # A participant keeps their own contact details and notification choices.
             return self._require(user, facts, Action.READ, Section.PARTICIPANTS, now)
         decisions = [

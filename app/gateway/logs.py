@@ -71,6 +71,8 @@ class LogPage:
     today: date = field(default_factory=date.today)
     #: Participants (by document id) whose service a consent lets in right now.
     let_in: frozenset[str] = frozenset()
+    #: The section the page was opened at (what a read of it is recorded as).
+    section: Section = Section.OVERVIEW
     #: The threads the viewer may read, newest first, each with how many messages are new.
     threads: tuple[tuple[Thread, int], ...] = ()
 
@@ -217,8 +219,19 @@ class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs, DocumentVerbs):
                     self.youth_age,
                 )
             ),
+            section,
             tuple(self.threads(user, shown)) if Section.MEETINGS in readable else (),
         )
+
+    def record_view(self, user: User, page: LogPage, service: str = "") -> None:
+        """Record that ``page`` was shown to ``user``, for a page opened without recording.
+
+        A view opens the log unrecorded when it may still refuse (a holder-only
+        form) or when a sent form may become a change; once it shows the log
+        instead (a form with errors, a preview, a search), that is a read.
+        """
+        decision = Decision(True, page.basis)
+        self._record(page.log_id, user, decision, page.section, "read", service, datetime.now(UTC))
 
     @staticmethod
     def _viewer(user: User, facts: LogFacts, decision: Decision) -> Viewer:

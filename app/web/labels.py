@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, date, datetime
 from typing import Any
@@ -128,6 +129,8 @@ ACCESS_ACTION = {
     "delete": _l("deleted"),
     "restore": _l("restored an old version"),
 }
+# An address a mail link may carry: no ?, &, % or spaces that could add recipients or headers.
+PLAIN_EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\Z")
 RAISED_BY = {
     "staff": _l("A member of staff"),
     "guardian": _l("The guardians"),
@@ -233,6 +236,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["now_utc"] = lambda: datetime.now(UTC)
     app.jinja_env.globals["doc_ref"] = DocRef
     app.jinja_env.globals["entry_title"] = entry_title
+    app.jinja_env.tests["plain_email"] = lambda value: bool(PLAIN_EMAIL.fullmatch(str(value)))
     app.jinja_env.globals["new_form_key"] = lambda: secrets.token_urlsafe(18)
     app.jinja_env.filters["format_date"] = _date
     app.jinja_env.filters["format_datetime"] = _datetime

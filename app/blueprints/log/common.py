@@ -67,6 +67,11 @@ def showing() -> bool:
     return request.method == "GET"
 
 
+def record_shown(page: LogPage) -> None:
+    """Record a read of ``page``, opened unrecorded, now that the log is shown after all."""
+    portal().record_view(viewer(), page, current_service())
+
+
 def require_write(page: LogPage, section: Section) -> None:
     """Forms of a section the viewer may not write look like a missing page."""
     if section not in page.writable:
@@ -134,8 +139,10 @@ def run_form(
         form.ensure_key()
         return render_template(template, page=page, form=form, **context)
     if not form.validate_on_submit():
+        record_shown(page)  # the log is shown again, with the problems: a read
         return render_template(template, page=page, form=form, **context), 400
     if request.form.get("intent") == "preview":
+        record_shown(page)
         return render_template(template, page=page, form=form, preview=preview_of(form), **context)
     try:
         change = make_change(form.changes())
@@ -149,8 +156,10 @@ def run_form(
         )
     except ValidationError as invalid:
         _attach_errors(form, invalid)
+        record_shown(page)
         return render_template(template, page=page, form=form, **context), 400
     except RuleViolation as broken:  # explained above the form; what was typed stays
+        record_shown(page)
         problem = str(RULES.get(broken.code, RULES["stale_form"]))
         return render_template(template, page=page, form=form, problem=problem, **context), 400
     except DocumentConflict as conflict:

@@ -56,10 +56,8 @@ class CheckboxesField(SelectMultipleField):  # type: ignore[misc]
         super().process_formdata([part for value in valuelist for part in value.split(",") if part])
 
     def pre_validate(self, form: Any) -> None:
-        """Only offered choices; a forged id is explained, not a 500."""
-        offered = {str(c[0]) for c in self.iter_choices()} | {
-            str(choice.value) for choice in self.choices or [] if isinstance(choice, SelectChoice)
-        }
+        """Only offered choices; a forged id is explained in the user's language."""
+        offered = {str(option[0]) for option in self.iter_choices()}
         if any(value not in offered for value in self.data or []):
             raise ValidationError(_l("Choose from the list."))
 

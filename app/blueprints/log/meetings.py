@@ -22,6 +22,7 @@ from app.blueprints.log.common import (
     document,
     open_page,
     participant_choices,
+    record_shown,
     require_write,
     responsible_choices,
     run_form,
@@ -59,10 +60,13 @@ def _page(log_id: str, write: bool = True) -> LogPage:
 
 
 def _holder_page(log_id: str) -> LogPage:
-    """Only the holder calls, changes, cancels and approves meetings."""
-    page = _page(log_id)
+    """Only the holder calls, changes, cancels and approves meetings (a refusal is no read)."""
+    page = open_page(log_id, Section.MEETINGS, record=False)
+    require_write(page, Section.MEETINGS)
     if not page.viewer.is_holder:
         raise NoAccess(log_id)
+    if showing():
+        record_shown(page)
     return page
 
 

@@ -16,12 +16,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Optional
+from wtforms.validators import Email, InputRequired, Optional, Regexp
 
 from app.access import Section
 from app.blueprints.context import portal
 from app.blueprints.log import bp
-from app.blueprints.log.common import Answer, document, open_page, run_form, showing, viewer
+from app.blueprints.log.common import (
+    Answer,
+    document,
+    open_page,
+    record_shown,
+    run_form,
+    showing,
+    viewer,
+)
 from app.blueprints.log.forms import (
     TITLE_MAX,
     ConfirmForm,
@@ -37,6 +45,7 @@ from app.gateway.changes import Change
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
 from app.web.forms import SERVICE_LABELS
+from app.web.labels import PLAIN_EMAIL
 from app.web.page_cache import render_log_page
 from app.web.users import login_required
 
@@ -48,7 +57,12 @@ class _ContactFields(DocumentForm):
     job_title = StringField(_l("Role or job title"), validators=[Optional(), _at_most(TITLE_MAX)])
     email = StringField(
         _l("E-mail"),
-        validators=[Optional(), _at_most(254), Email(message=_l("Write a valid e-mail address."))],
+        validators=[
+            Optional(),
+            _at_most(254),
+            Email(message=_l("Write a valid e-mail address.")),
+            Regexp(PLAIN_EMAIL, message=_l("Write a valid e-mail address.")),
+        ],
     )
     phone = StringField(_l("Mobile"), validators=[Optional(), _at_most(40)])
     notify_messages = BooleanField(_l("Tell me about new messages"), default=True)
@@ -130,9 +144,12 @@ class InviteForm(DocumentForm):
 
 
 def _holder_page(log_id: str) -> LogPage:
-    page = open_page(log_id, Section.PARTICIPANTS, record=showing())
+    """Only the holder manages participants; a refused request is not recorded as a read."""
+    page = open_page(log_id, Section.PARTICIPANTS, record=False)
     if not (page.viewer.is_holder and Section.PARTICIPANTS in page.manageable):
         raise NoAccess(log_id)
+    if showing() or request.form.get("intent") == "search":  # a search shows the log
+        record_shown(page)
     return page
 
 
