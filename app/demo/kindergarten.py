@@ -4,16 +4,15 @@ meeting and message threads."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 
 from app.demo.people import (
     MUNICIPALITY,
     STAFF,
     at,
+    attach_demo_pdf,
     consent,
     demo_citizens,
-    demo_pdf,
     invitation,
     participant,
     staff_message,
@@ -22,7 +21,6 @@ from app.demo.people import (
 from app.documents.fields import Arena, LogTemplate, Service
 from app.documents.meetings import AgendaOutcome, Attendee, Meeting, Message
 from app.documents.overview import Initiative, Presentation, Subject
-from app.documents.records import Attachment
 from app.documents.work import Activity, Evaluation, Goal
 from app.logs.ids import new_document_id
 from app.logs.service import LogService
@@ -205,22 +203,13 @@ def kindergarten_log(logs: LogService, today: date) -> str:
     rev = logs.save(
         snap.log_id, [planned, call, question], expected_revision=rev, actor_id=hilde.user_id
     )
-    scan = demo_pdf("Samtykke til samarbeid - signert av Kari Berg og Ola Berg")
-    scan_id = new_document_id()
-    logs.attach(
+    attach_demo_pdf(
+        logs,
         snap.log_id,
-        Attachment(
-            id=scan_id,
-            title="Signert samtykke (papir)",
-            filename=f"dokument-{scan_id}.pdf",
-            media_type="application/pdf",
-            size_bytes=len(scan),
-            sha256=hashlib.sha256(scan).hexdigest(),
-            uploaded_by=hilde.user_id,
-            uploaded_at=at(start, 10),
-        ),
-        scan,
-        expected_revision=rev,
-        actor_id=hilde.user_id,
+        "Signert samtykke (papir)",
+        "Samtykke til samarbeid - signert av Kari Berg og Ola Berg",
+        hilde,
+        at(start, 10),
+        rev,
     )
     return snap.log_id

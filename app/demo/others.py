@@ -1,4 +1,5 @@
-"""The youth's own log (Sara, 16, who consented herself) and a closed log (Liam)."""
+"""The youth's own log (Sara, 16, who consented herself) and a closed log (Liam), with
+a last meeting's approved minutes, its thread and a final report."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ from datetime import date, timedelta
 from app.demo.people import (
     MUNICIPALITY,
     STAFF,
+    at,
+    attach_demo_pdf,
     consent,
     demo_citizens,
+    invitation,
     participant,
     sara_birth,
+    staff_message,
     synthetic_fnr,
 )
 from app.documents.fields import Arena, ClosingReason, LogStatus, LogTemplate, Service
+from app.documents.meetings import AgendaOutcome, Attendee, Meeting
 from app.documents.overview import Subject
 from app.documents.work import Goal
 from app.logs.ids import new_document_id
@@ -78,6 +84,48 @@ def closed_log(logs: LogService, today: date) -> str:
         status="reached",
     )
     rev = logs.save(snap.log_id, [goal], expected_revision=snap.revision, actor_id=hilde.user_id)
+    held_at = at(today - timedelta(days=45), 14)
+    meeting = Meeting(
+        id=new_document_id(),
+        title="Avslutningsmøte",
+        starts_at=held_at,
+        ends_at=held_at + timedelta(hours=1),
+        place="Solsikken barnehage",
+        agenda=["Hvordan gikk det?", "Avslutte loggen"],
+        minute_taker=hilde.id,
+        invited=[hilde.id],
+        called_by=hilde.user_id,
+        status="held",
+        attendees=[Attendee(participant=hilde.id), Attendee(role="guardian")],
+        outcomes=[
+            AgendaOutcome(item="Hvordan gikk det?", agreed="Liam kler på seg selv."),
+            AgendaOutcome(item="Avslutte loggen", agreed="Målet er nådd; loggen avsluttes."),
+        ],
+        minutes_by=hilde.user_id,
+        approved_at=held_at + timedelta(days=1),
+        approved_by=hilde.user_id,
+    )
+    called = invitation(meeting, hilde, held_at - timedelta(days=7), "Velkommen til et siste møte.")
+    approved = staff_message(
+        hilde,
+        held_at + timedelta(days=1),
+        "Godkjent referat: Avslutningsmøte",
+        meeting=meeting.id,
+        thread=called.id,
+        purpose="minutes",
+    )
+    rev = logs.save(
+        snap.log_id, [meeting, called, approved], expected_revision=rev, actor_id=hilde.user_id
+    )
+    rev = attach_demo_pdf(
+        logs,
+        snap.log_id,
+        "Sluttrapport fra barnehagen",
+        "Sluttrapport: Liam kler seg selv i garderoben.",
+        hilde,
+        held_at + timedelta(days=2),
+        rev,
+    )
     closed = snap.overview.revised(
         status=LogStatus.CLOSED,
         closed_on=today - timedelta(days=30),

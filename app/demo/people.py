@@ -7,6 +7,7 @@ that the gateway's demo login lists.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -18,7 +19,9 @@ from app.documents.fields import Service
 from app.documents.fnr import complete_check_digits
 from app.documents.meetings import Meeting, Message
 from app.documents.people import Consent, Participant
+from app.documents.records import Attachment
 from app.logs.ids import new_document_id
+from app.logs.service import LogService
 
 MUNICIPALITY = "Demo kommune"
 
@@ -188,6 +191,32 @@ def demo_pdf(text: str) -> bytes:
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
+
+
+def attach_demo_pdf(
+    logs: LogService,
+    log_id: str,
+    title: str,
+    text: str,
+    by: Participant,
+    uploaded_at: datetime,
+    expected_revision: str,
+) -> str:
+    """Store a demo PDF as a document of the log, the way an upload would; the new revision."""
+    scan, scan_id = demo_pdf(text), new_document_id()
+    metadata = Attachment(
+        id=scan_id,
+        title=title,
+        filename=f"dokument-{scan_id}.pdf",
+        media_type="application/pdf",
+        size_bytes=len(scan),
+        sha256=hashlib.sha256(scan).hexdigest(),
+        uploaded_by=by.user_id,
+        uploaded_at=uploaded_at,
+    )
+    return logs.attach(
+        log_id, metadata, scan, expected_revision=expected_revision, actor_id=by.user_id
+    )
 
 
 def staff_message(

@@ -50,6 +50,12 @@ def due_items(documents: Iterable[DocumentBase], today: date) -> list[Due]:
     return sorted(found, key=lambda due: (not due.overdue, due.on, due.activity.title))
 
 
+def open_activities(documents: Iterable[DocumentBase]) -> list[Activity]:
+    """Every activity still to be done, the nearest deadline first."""
+    found = [d for d in documents if isinstance(d, Activity) and d.is_open]
+    return sorted(found, key=lambda activity: (activity.deadline, activity.title))
+
+
 def overdue_count(documents: Iterable[DocumentBase], today: date, responsible: set[str]) -> int:
     """How many overdue items belong to the given participants (empty set: all of them)."""
     return sum(

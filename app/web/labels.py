@@ -15,7 +15,7 @@ from markupsafe import Markup
 from app.documents.fields import Arena
 from app.documents.registry import MODELS
 from app.logs.coverage import services_covered
-from app.logs.deadlines import due_items
+from app.logs.deadlines import due_items, open_activities
 from app.logs.layout import DocRef
 from app.rendering import render_markdown
 from app.web.forms import ROLE_LABELS, SERVICE_LABELS
@@ -232,6 +232,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["basis_label"] = _basis
     app.jinja_env.globals["advice_text"] = advice_text
     app.jinja_env.globals["due_items"] = due_items
+    app.jinja_env.globals["open_activities"] = open_activities
     app.jinja_env.globals["services_covered"] = services_covered
     app.jinja_env.globals["now_utc"] = lambda: datetime.now(UTC)
     app.jinja_env.globals["doc_ref"] = DocRef

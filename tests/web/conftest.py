@@ -114,8 +114,10 @@ def route_path(app: Flask, rule: Rule, log_id: str) -> str:
         "kind": "goal",
         "doc_id": first("goal"),
         "target_id": first("goal"),
-        "attachment_id": snapshot.overview.photo or fallback,
-        "uid": f"{first('activity')}-deadline",
+        "attachment_id": snapshot.overview.photo or first("attachment"),
+        "uid": f"{first('meeting')}-meeting"
+        if first("meeting") != fallback
+        else f"{first('activity')}-deadline",
         "meeting_id": first("meeting"),
         "thread_id": next(
             (

@@ -16,6 +16,7 @@ from app.demo.people import demo_pdf
 from app.documents.records import Attachment
 from app.logs.errors import DocumentNotFound
 from app.logs.layout import DocRef
+from app.media.uploads import safe_title
 from tests.web.conftest import demo_log_ids, logged_in
 from tests.web.test_log_meetings import meet_app  # noqa: F401  (the shared instance)
 from tests.web.test_log_work import form_values, head, snapshot
@@ -152,3 +153,45 @@ def test_hostile_uploads_are_refused_with_a_clear_message(meet_app: Flask) -> No
         small.extensions["stafettlogg"].close()
     assert head(app, nora) == before
     assert len(snapshot(app, nora).of_kind(Attachment)) == count
+
+
+def _tiny_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "blue").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_hostile_titles_and_file_names_come_back_intact_and_harmless(
+    meet_app: Flask,  # noqa: F811
+    blns: list[str],
+) -> None:
+    """Every naughty string as a document's title, and as the name of the file it came in."""
+    from tests.web.test_rendering import _dangers
+
+    app = meet_app
+    nora = demo_log_ids(app)["Nora"]
+    kari = logged_in(app, "citizen:kari")
+    png = _tiny_png()
+    titles = [t for t in blns if 0 < len(t.strip()) <= 200 and not set(t) & set("\r\n")]
+    for n, text in enumerate(titles):
+        answer = _upload(kari, nora, png, f"fil{n}.png", title=text)
+        assert answer.status_code == 302, (n, text, answer.data[-3000:])
+    stored = {a.title for a in snapshot(app, nora).of_kind(Attachment)}
+    assert [t for t in titles if t.strip() not in stored] == []
+    # A file's name only suggests a title; a name no browser sends is refused with a message.
+    for n, text in enumerate(blns):
+        # As a browser sends it: the HTML standard escapes these three in a file's name, and
+        # Werkzeug reads them back.
+        name = f"{text}.png".replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+        before = head(app, nora)
+        answer = _upload(kari, nora, png, name)
+        if answer.status_code == 400:
+            assert "Filnavnet" in answer.data.decode(), (n, text)
+            assert head(app, nora) == before
+            continue
+        assert answer.status_code == 302, (n, text)
+        newest = max(snapshot(app, nora).of_kind(Attachment), key=lambda a: a.uploaded_at)
+        assert newest.title == (safe_title(f"{text}.png") or "Dokument"), (n, text)
+        assert newest.filename == f"dokument-{newest.id}.png"
+    page = kari.get(f"/logg/{nora}/dokumenter")
+    assert page.status_code == 200 and _dangers(page.data.decode(), allow_forms=True) == []

@@ -412,3 +412,71 @@ def test_hostile_strings_round_trip_through_meetings_and_messages(
     for path in (f"/logg/{nora}/meldinger", f"/logg/{nora}/moter", f"/logg/{nora}/kalender"):
         page = kari.get(path)
         assert page.status_code == 200 and _dangers(page.data.decode(), allow_forms=True) == []
+
+
+def test_hostile_strings_round_trip_through_minutes_amendments_and_cancellations(
+    meet_app: Flask, blns: list[str]
+) -> None:
+    """Minutes (agreed per item, guests, notes), amendments and a cancel reason keep each
+    naughty string intact and show it harmless."""
+    from tests.web.test_log_blns import _preview_keeps_every_string
+    from tests.web.test_rendering import _dangers
+
+    app = meet_app
+    nora = demo_log_ids(app)["Nora"]
+    hilde, kari = logged_in(app, "staff:hilde"), logged_in(app, "citizen:kari")
+    today = date.today().isoformat()
+    answer = _call(app, hilde, nora, "Møte med rare tegn", day=today, starts="00:01", ends="")
+    assert answer.status_code == 302
+    held = _meeting(app, nora, "Møte med rare tegn")
+    minutes = f"/logg/{nora}/moter/{held.id}/referat"
+    _preview_keeps_every_string(hilde, minutes, {}, ["agreed_0", "guests", "body"], blns)
+
+    def normal(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    # Saved, thirty strings at a time: each chunk as what was agreed, as notes and as guests.
+    chunks = [blns[start : start + 30] for start in range(0, len(blns), 30)]
+    for chunk in chunks:
+        text = "\n".join(normal(t) for t in chunk)
+        guests = [t for t in chunk if t.strip() and len(t) <= 200 and "\n" not in normal(t)]
+        data = {"agreed_0": text, "agreed_1": "", "body": text, "guests": "\n".join(guests)}
+        answer = submit(hilde, minutes, data)
+        assert answer.status_code == 302, (chunk, answer.data[-3000:])
+        stored = _meeting(app, nora, held.title)
+        assert normal(stored.outcomes[0].agreed).strip() == text.strip()
+        assert normal(stored.body).strip() == text.strip()
+        names = [a.name for a in stored.attendees if a.role == "guest"]
+        assert names == [g.strip() for g in guests]
+        page = kari.get(f"/logg/{nora}/moter/{held.id}")
+        assert page.status_code == 200 and _dangers(page.data.decode(), allow_forms=True) == []
+    # Approved: amendments carry the strings below the locked minutes.
+    assert submit(hilde, f"/logg/{nora}/moter/{held.id}/godkjenn", {}).status_code == 302
+    for chunk in chunks[:6]:
+        text = "\n".join(normal(t) for t in chunk)
+        amend = f"/logg/{nora}/moter/{held.id}/tillegg"
+        answer = submit(hilde, amend, {"body": text if text.strip() else "tomt"})
+        assert answer.status_code == 302, (chunk, answer.data[-3000:])
+    amendments = [normal(a.body).strip() for a in snapshot(app, nora).of_kind(MinutesAmendment)]
+    for chunk in chunks[:6]:
+        text = "\n".join(normal(t) for t in chunk).strip()
+        assert (text or "tomt") in amendments
+    page = kari.get(f"/logg/{nora}/moter/{held.id}")
+    assert page.status_code == 200 and _dangers(page.data.decode(), allow_forms=True) == []
+    # A cancel reason is one line: the single-line strings, joined up to its length.
+    lines = [t.strip() for t in blns if t.strip() and "\n" not in normal(t) and len(t) < 300]
+    reasons: list[str] = []
+    for line in lines:
+        if reasons and len(reasons[-1]) + len(line) + 3 <= 1000:
+            reasons[-1] += f" | {line}"
+        else:
+            reasons.append(line)
+    for n, reason in enumerate(reasons):
+        assert _call(app, hilde, nora, f"Avlyst {n}").status_code == 302
+        planned = _meeting(app, nora, f"Avlyst {n}")
+        cancel = f"/logg/{nora}/moter/{planned.id}/avlys"
+        assert submit(hilde, cancel, {"reason": reason}).status_code == 302, reason
+        cancelled = _meeting(app, nora, f"Avlyst {n}")
+        assert cancelled.status == "cancelled" and cancelled.cancel_reason == reason.strip()
+        page = kari.get(f"/logg/{nora}/moter/{planned.id}")
+        assert page.status_code == 200 and _dangers(page.data.decode(), allow_forms=True) == []

@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 from flask import Flask
+from markupsafe import escape
 
 from app.documents.fields import LogStatus, Service
 from app.documents.people import Participant
-from app.documents.work import Evaluation, Goal
+from app.documents.work import Activity, Evaluation, Goal
 from app.logs.ids import new_document_id
 from tests.web.conftest import csrf_token, demo_log_ids, login
 from tests.web.test_log_work import form_values, head, snapshot, submit
@@ -191,3 +192,26 @@ def test_a_childs_own_words_meet_a_change_by_the_holder_in_the_merge_view(
     clash = child.post(f"/logg/{jonas}/egne-ord", data={**drawn, "words": "Jeg liker fotball."})
     assert clash.status_code == 409
     assert "Jeg liker fotball." in clash.data.decode()
+
+
+def test_the_overview_lists_the_open_activities_by_deadline(fresh_app: Flask) -> None:
+    """Open activities, nearest deadline first, a passed one marked; done ones left out."""
+    instance = fresh_app.extensions["stafettlogg"]
+    nora = demo_log_ids(fresh_app)["Nora"]
+    existing = snapshot(fresh_app, nora).of_kind(Activity)
+    model = existing[0]
+    late = model.revised(id=new_document_id(), title="Sein <oppgave>", deadline=date(2020, 1, 6))
+    finished = model.revised(id=new_document_id(), title="Ferdig oppgave", status="completed")
+    instance.logs.save(
+        nora, [late, finished], expected_revision=head(fresh_app, nora), actor_id="s-4f1c2a7e"
+    )
+    still_open = sorted([*(a for a in existing if a.is_open), late], key=lambda a: a.deadline)
+    kari = fresh_app.test_client()
+    login(kari, "citizen:kari")
+    page = kari.get(f"/logg/{nora}/").data.decode()
+    section = page.split('id="h-open"', 1)[1].split("</section>", 1)[0]
+    places = [section.index(str(escape(a.title))) for a in still_open]
+    assert places == sorted(places) and places[0] == section.index("Sein &lt;oppgave&gt;")
+    assert "Ferdig oppgave" not in section
+    overdue = [a for a in still_open if a.deadline < date.today()]
+    assert late in overdue and section.count("Frist passert") == len(overdue)

@@ -72,6 +72,25 @@ def test_every_log_post_route_is_404_for_unrelated_users(app: Flask, who: str) -
     assert _heads(app) == before
 
 
+CLOSED_LOG_READS = {
+    "log.overview",
+    "log.work",
+    "log.participants",
+    "log.consents",
+    "log.meetings",
+    "log.meeting",
+    "log.messages",
+    "log.thread",
+    "log.calendar",
+    "log.event_ics",
+    "log.documents",
+    "log.download",
+    "log.history",
+    "log.access_log",
+    "log.document_history",
+}
+
+
 def test_a_closed_log_is_read_only_even_for_its_holder(app: Flask) -> None:
     client = app.test_client()
     login(client, "staff:hilde")
@@ -95,24 +114,16 @@ def test_a_closed_log_is_read_only_even_for_its_holder(app: Flask) -> None:
                 },
             )
             assert answer.status_code == 404, rule.rule
-        if (
-            "log_id" in rule.arguments
-            and "GET" in (rule.methods or ())
-            and rule.endpoint.startswith("log.")
-            and rule.endpoint
-            not in (
-                "log.overview",
-                "log.work",
-                "log.participants",
-                "log.consents",
-                "log.meetings",
-                "log.history",
-                "log.access_log",
-                "log.document_history",
-                "log.photo",
-            )
-        ):
-            assert client.get(route_path(app, rule, liam)).status_code == 404, rule.rule
+        if "log_id" in rule.arguments and "GET" in (rule.methods or ()):
+            if not rule.endpoint.startswith("log."):
+                continue
+            # The closed log has a meeting, a thread and a document, so each read is real.
+            answer = client.get(route_path(app, rule, liam))
+            expected = 200 if rule.endpoint in CLOSED_LOG_READS else 404
+            assert answer.status_code == expected, rule.rule
+            if expected == 200 and answer.mimetype == "text/html":
+                page = answer.data.decode()
+                assert 'method="post"' not in page.split("<main", 1)[1], rule.rule
     assert _heads(app) == before
 
 
