@@ -53,6 +53,11 @@ def test_invite_search_end_and_own_details(meet_app: Flask) -> None:  # noqa: F8
     assert tor.get(f"/logg/{nora}/").status_code == 404
     page = hilde.get(f"/logg/{nora}/deltakere").data.decode()
     assert "ser ingenting før et samtykke dekker tjenesten" in page
+    # Inviting him again (a second tab) is explained, and adds no second participation.
+    before = head(app, nora)
+    again = submit(hilde, path, {"staff": STAFF["tor"].user_id, "intent": "save"})
+    assert again.status_code == 400 and "deltar allerede i loggen" in again.data.decode()
+    assert head(app, nora) == before
     # Someone outside the directory.
     answer = submit(
         hilde,

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Optional, Regexp
+from wtforms.validators import Email, InputRequired, Optional, Regexp, ValidationError
 
 from app.access import Section
 from app.blueprints.context import portal
@@ -113,6 +113,16 @@ class ExternalForm(_ContactFields):
         return {**super().changes(), "name": self.name.data.strip(), "service": self.service.data}
 
 
+class _StaffField(SelectField):  # type: ignore[misc]
+    """The directory's choice; someone who already takes part gets a message of their own."""
+
+    def pre_validate(self, form: InviteForm) -> None:
+        """Say so when the chosen person already takes part (they are not in the list)."""
+        if self.data and self.data in form.taking_part:
+            raise ValidationError(_l("This person already takes part in the log."))
+        super().pre_validate(form)
+
+
 class InviteForm(DocumentForm):
     """A member of staff from the directory, found by name or unit."""
 
@@ -122,7 +132,8 @@ class InviteForm(DocumentForm):
         description=_l("Write part of a name or a unit, then press Search."),
         validators=[Optional(), _at_most(100)],
     )
-    staff = SelectField(_l("Member of staff"), validators=[InputRequired(_l("Choose a person."))])
+    staff = _StaffField(_l("Member of staff"), validators=[InputRequired(_l("Choose a person."))])
+    taking_part: frozenset[str] = frozenset()
     notify_messages = BooleanField(_l("Tell about new messages"), default=True)
     notify_calendar = BooleanField(_l("Tell about new calendar entries"), default=True)
     notify_comments = BooleanField(_l("Tell about comments on their activities"))
@@ -165,10 +176,15 @@ def participants(log_id: str) -> str:
     return render_log_page(page, "log/participants.html", nav="participants")
 
 
+def _taking_part(page: LogPage) -> frozenset[str]:
+    """The user ids of everyone taking part now."""
+    return frozenset(p.user_id for p in page.snapshot.of_kind_active_participants())
+
+
 def _candidates(page: LogPage, search: str) -> list[SelectChoice]:
     """Active staff not already taking part, matching the search on name or unit."""
     directory = portal().instance.directory.snapshot()
-    taking_part = {p.user_id for p in page.snapshot.of_kind_active_participants()}
+    taking_part = _taking_part(page)
     wanted = search.casefold().strip()
     found = []
     for member in sorted(directory.staff.values(), key=lambda m: m.name):
@@ -190,6 +206,7 @@ def invite(log_id: str) -> Answer:
     """The holder invites a member of staff from the municipal directory."""
     page = _holder_page(log_id)
     form = InviteForm()
+    form.taking_part = _taking_part(page)
     searching = request.method == "POST" and request.form.get("intent") == "search"
     form.staff.choices = _candidates(page, (form.search.data or "") if searching else "")
     context: dict[str, Any] = {
