@@ -9,7 +9,9 @@ Rules (DOMAIN.md, seeds 000-004, SECURITY-NOTES AZ-01..04):
   service. A service added without new consent sees nothing. A withdrawal by
   any consenting person stops access, unless that person consented again later.
 * The subject has full access from the configured age. A younger subject with
-  their own login gets their own view: overview, presentation, work, meetings.
+  their own login gets their own view: overview, presentation, work, meetings;
+  they write in the presentation and the work, and answer in the meetings
+  section (the gateway keeps that to the threads they are included in).
 * Only the holder manages participants, consents and the overview. Guardians
   and an old enough subject manage consents (to withdraw them).
 * A passive log is read-only. A closed or archived log is read-only, and the
@@ -32,6 +34,7 @@ from app.logs.rules import age_on
 _ALL = frozenset(Section)
 _EDITABLE = frozenset({Section.PRESENTATION, Section.WORK, Section.MEETINGS, Section.ATTACHMENTS})
 _OWN_VIEW = frozenset({Section.OVERVIEW, Section.PRESENTATION, Section.WORK, Section.MEETINGS})
+_CHILD_WRITES = frozenset({Section.PRESENTATION, Section.WORK, Section.MEETINGS})
 _HOLDER_MANAGES = frozenset({Section.OVERVIEW, Section.PARTICIPANTS, Section.CONSENTS})
 _CLOSED = frozenset({LogStatus.CLOSED, LogStatus.ARCHIVED})
 
@@ -149,7 +152,7 @@ def _citizen(
         if adult:
             return _guardian_like(action, section, "subject")
         allowed = (action == Action.READ and section in _OWN_VIEW) or (
-            action == Action.WRITE and section in {Section.PRESENTATION, Section.WORK}
+            action == Action.WRITE and section in _CHILD_WRITES
         )
         return _allow("own view") if allowed else DENY
     if memo.guardian is None:

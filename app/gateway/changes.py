@@ -24,6 +24,7 @@ from app.documents.fields import LogStatus
 from app.documents.meetings import Message
 from app.documents.people import Participant
 from app.gateway.core import REVISION, PortalCore
+from app.gateway.errors import NoAccess
 from app.gateway.sections import SECTION_OF_KIND
 from app.logs.codec import ref_of
 from app.logs.errors import DocumentNotFound, EditConflict, LogError, RuleViolation
@@ -31,6 +32,7 @@ from app.logs.events import Action as Event
 from app.logs.layout import DocRef
 from app.logs.rules import check_meeting_rules, check_work_references
 from app.logs.snapshot import LogSnapshot
+from app.messages.threads import for_child
 
 _ATTEMPTS = 5  # a busy log can move between our read and our commit; retry a few times
 _ACCESS_LOG_ACTION = {Event.DELETE: "delete", Event.RESTORE: "restore"}
@@ -204,14 +206,35 @@ class Changes(PortalCore):
         if plain_save and own and change.documents:
             # A participant keeps their own contact details and notification choices.
             return self._require(user, facts, Action.READ, Section.PARTICIPANTS, now)
+        sections = {SECTION_OF_KIND[ref.kind] for ref in refs}
         decisions = [
-            self._require(user, facts, change.action, section, now)
-            for section in sorted({SECTION_OF_KIND[ref.kind] for ref in refs})
+            self._require(user, facts, change.action, section, now) for section in sorted(sections)
         ]
+        if Section.MEETINGS in sections and self._is_child(user, facts, now):
+            _check_child_replies(snapshot, change)
         return decisions[-1]
 
 
 _OWN_FIELDS = frozenset({"phone", "email", "job_title", "notifications"})
+
+
+def _check_child_replies(snapshot: LogSnapshot, change: Change) -> None:
+    """A child under the consent age only answers in the threads they take part in.
+
+    The access decision lets the child write in the meetings section; what they
+    may write there is narrower: a reply in a thread the holder included them in
+    (or a thread of a meeting they are invited to), never a meeting, minutes or a
+    new thread. Anything else is refused as if the log were not there.
+    """
+    visible = for_child(snapshot.documents)
+    threads = {ref.id for ref, d in visible.items() if isinstance(d, Message) and d.thread is None}
+    if any(SECTION_OF_KIND[ref.kind] == Section.MEETINGS for ref in change.deletions):
+        raise NoAccess(snapshot.log_id)
+    for document in change.documents:
+        if SECTION_OF_KIND[ref_of(document).kind] != Section.MEETINGS:
+            continue
+        if not (isinstance(document, Message) and document.thread in threads):
+            raise NoAccess(snapshot.log_id)
 
 
 def _own_details(user: User, snapshot: LogSnapshot, document: DocumentBase) -> bool:

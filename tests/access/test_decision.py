@@ -171,6 +171,10 @@ def test_sections_per_user(section: Section) -> None:
     assert child is (
         section in (Section.OVERVIEW, Section.PRESENTATION, Section.WORK, Section.MEETINGS)
     )
+    # The child writes in their presentation and the work, and answers in the meetings section.
+    child_writes = decide(USERS["child"], log, Action.WRITE, section, NOW).allowed
+    assert child_writes is (section in (Section.PRESENTATION, Section.WORK, Section.MEETINGS))
+    assert not decide(USERS["child"], log, Action.MANAGE, section, NOW)
     archived = _log("archived", CONSENT_STATES["valid"])
     assert decide(USERS["archivist"], archived, Action.READ, section, NOW).allowed is (
         section != Section.ACCESS_LOG

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.access import User, UserKind
 from app.demo import demo_citizens
 from app.documents.meetings import Meeting, Message
-from app.gateway import Portal
+from app.gateway import NoAccess, Portal
 from app.gateway.changes import Change
 from app.logs.errors import RuleViolation
+from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
 from tests.web.conftest import csrf_token, demo_log_ids, logged_in
 from tests.web.test_log_meetings import meet_app  # noqa: F401  (the shared instance)
@@ -174,16 +176,35 @@ def test_a_child_under_the_consent_age_reads_only_what_includes_them(
     )
     assert child.get(f"/logg/{jonas}/meldinger/{call.id}").status_code == 404
     assert child.get(f"/logg/{jonas}/moter/{meeting.id}").status_code == 404
-    # The child reads; writing messages is for the youth from the consent age.
-    before = head(app, jonas)
+    # The child answers in a thread they are included in; nothing else in the section.
     assert child.get(f"/logg/{jonas}/meldinger/ny").status_code == 404
     page = child.get(f"/logg/{jonas}/meldinger/{included.id}").data.decode()
-    assert 'name="body"' not in page
+    assert 'name="body"' in page
+    assert f"/logg/{jonas}/meldinger/ny" not in child.get(f"/logg/{jonas}/meldinger").data.decode()
+    answer = submit(child, f"/logg/{jonas}/meldinger/{included.id}", {"body": "Hei fra meg!"})
+    assert answer.status_code == 302
+    reply = next(m for m in snapshot(app, jonas).of_kind(Message) if m.body == "Hei fra meg!")
+    assert reply.thread == included.id and reply.author_role == "subject"
+    assert reply.author == principal
+    before = head(app, jonas)
     token = csrf_token(child, f"/logg/{jonas}/mal")
-    answer = child.post(
-        f"/logg/{jonas}/meldinger/{included.id}", data={"body": "Hei!", "csrf_token": token}
-    )
-    assert answer.status_code == 404
+    forged = [
+        (f"/logg/{jonas}/meldinger/{adults.id}", {"body": "Hei!"}),  # a thread not for them
+        (f"/logg/{jonas}/meldinger/ny", {"subject_line": "Ny", "body": "Hei!"}),
+        (f"/logg/{jonas}/moter/nytt", {"title": "Mitt møte", "day": date.today().isoformat()}),
+    ]
+    for path, data in forged:
+        answer = child.post(path, data={**data, "csrf_token": token, "revision": before})
+        assert answer.status_code == 404, path
+    # And straight through the gateway: no new thread, no meeting, no reply elsewhere.
+    child_user = User(principal, UserKind.CITIZEN)
+    for document in (
+        reply.revised(id=new_document_id(), thread=None, subject_line="Eget emne"),
+        reply.revised(id=new_document_id(), thread=adults.id),
+        meeting.revised(title="Endret av barnet"),
+    ):
+        with pytest.raises(NoAccess):
+            portal.change(child_user, jonas, Change((document,)), expected_revision=before)
     assert head(app, jonas) == before
 
 

@@ -86,6 +86,8 @@ def messages(log_id: str) -> str:
 def new_thread(log_id: str) -> Answer:
     """Start a conversation with everyone in the log."""
     page = _writer_page(log_id)
+    if page.viewer.relation == "child":  # a young child answers; the grown-ups start threads
+        raise NoAccess(log_id)
     may_include = page.viewer.is_holder and page.subject_is_minor
     form = MessageForm(may_include_child=may_include)
 
