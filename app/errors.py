@@ -37,6 +37,12 @@ RULES = {
         "Only one guardian consented: write why, and how the other guardian was sought."
     ),
     "subject_not_guardian": _l("The child cannot consent as their own guardian."),
+    "unknown_guardian": _l("Register the guardian before recording their consent."),
+    "guardian_unconfirmed": _l(
+        "A guardian is confirmed by a second member of staff (the unit leader or the "
+        "coordinator), not in this form."
+    ),
+    "guardian_kept": _l("A registered guardian is ended, not deleted, so the history is kept."),
     "stale_form": _l("The form is too old to be saved. Open the page again and make the change."),
     "nothing_to_save": _l("There was nothing to save."),
     "unknown_goal": _l("The goal no longer exists. Choose another goal."),

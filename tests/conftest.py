@@ -12,7 +12,7 @@ import pytest
 from app.config import load_settings
 from app.documents.fields import LogTemplate, Service
 from app.documents.overview import Subject
-from app.documents.people import Consent, Participant
+from app.documents.people import Consent, Guardian, Participant
 from app.instance import Instance, initialise, open_instance
 from app.logs.ids import new_document_id
 from app.logs.snapshot import LogSnapshot
@@ -73,6 +73,28 @@ def guardian_consent(
     )
 
 
+def confirmed_guardian(name: str, number: str) -> Guardian:
+    """A guardian registered by the holder and confirmed by the coordinator (four eyes)."""
+    return Guardian(
+        id=new_document_id(),
+        name=name,
+        fnr=number,
+        registered_by="s-holder01",
+        registered_on=TODAY,
+        confirmed_by="s-coord001",
+        confirmed_on=TODAY,
+    )
+
+
+def guardians_of(consents: list[Consent]) -> list[Guardian]:
+    """Confirmed guardian records for the givers of ``consents``."""
+    return [
+        confirmed_guardian(c.given_by_name, c.given_by_fnr)
+        for c in consents
+        if c.role == "guardian"
+    ]
+
+
 def create_log(
     instance: Instance,
     *,
@@ -80,7 +102,11 @@ def create_log(
     holder_doc: Participant | None = None,
     given_name: str = "Testbarn",
 ) -> LogSnapshot:
-    """Create a school log with two guardian consents."""
+    """Create a school log with two confirmed guardians who consented."""
+    consents = [
+        guardian_consent("Mor Testesen", fnr(3, 4, 1985, 200)),
+        guardian_consent("Far Testesen", fnr(5, 6, 1984, 300)),
+    ]
     return instance.logs.create_log(
         actor_id="s-holder01",
         template=LogTemplate.SCHOOL,
@@ -93,9 +119,7 @@ def create_log(
         municipality="Testkommune",
         unit_id="enhet-test",
         holder=holder_doc or holder(),
-        consents=[
-            guardian_consent("Mor Testesen", fnr(3, 4, 1985, 200)),
-            guardian_consent("Far Testesen", fnr(5, 6, 1984, 300)),
-        ],
+        consents=consents,
+        guardians=guardians_of(consents),
         today=TODAY,
     )

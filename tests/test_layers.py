@@ -55,6 +55,16 @@ FORBIDDEN = {
         "app.logs",
     ),
     "logs": ("flask", "werkzeug"),
+    "lifecycle": (
+        "flask",
+        "werkzeug",
+        "pygit2",
+        "git",
+        "cryptography",
+        "app.git_backend",
+        "app.encryption",
+        "app.index",
+    ),
 }
 
 

@@ -2,9 +2,11 @@
 
 Rules (DOMAIN.md, seeds 000-004, SECURITY-NOTES AZ-01..04):
 
-* A guardian (someone who gave a guardian consent for this log) reads and
-  writes. From the configured age the subject decides instead: then guardians
-  keep access only if the subject's consent in force includes them.
+* A guardian (confirmed by a second member of staff or the register, see
+  app/lifecycle/guardianship.py) reads and writes; a guardian's consent counts
+  only from a confirmed guardian. From the configured age the subject decides
+  instead: then guardians keep access only if the subject's consent in force
+  includes them.
 * A participant sees the log only while a consent in force covers their
   service. A service added without new consent sees nothing. A withdrawal by
   any consenting person stops access, unless that person consented again later.
@@ -14,9 +16,11 @@ Rules (DOMAIN.md, seeds 000-004, SECURITY-NOTES AZ-01..04):
   section (the gateway keeps that to the threads they are included in).
 * Only the holder manages participants, consents and the overview. Guardians
   and an old enough subject manage consents (to withdraw them).
+* A pending log (started, consent not yet in place) is open to its holder,
+  who prepares the consent, and to the family, who answer it; to nobody else.
 * A passive log is read-only. A closed or archived log is read-only, and the
-  archivist may read and export it. A log under deletion demand (sperring) is
-  open to the archivist only.
+  archivist may read and export it. A blocked log (sperret: deletion demanded
+  where the archive duty applies) is open to the archivist only.
 * Staff roles (unit leader, coordinator) never open a log by themselves.
 """
 
@@ -36,7 +40,12 @@ _EDITABLE = frozenset({Section.PRESENTATION, Section.WORK, Section.MEETINGS, Sec
 _OWN_VIEW = frozenset({Section.OVERVIEW, Section.PRESENTATION, Section.WORK, Section.MEETINGS})
 _CHILD_WRITES = frozenset({Section.PRESENTATION, Section.WORK, Section.MEETINGS})
 _HOLDER_MANAGES = frozenset({Section.OVERVIEW, Section.PARTICIPANTS, Section.CONSENTS})
-_CLOSED = frozenset({LogStatus.CLOSED, LogStatus.ARCHIVED})
+_CLOSED = frozenset({LogStatus.CLOSED, LogStatus.ARCHIVED, LogStatus.BLOCKED})
+# A pending log holds only what consent collection needs; the family answers the request.
+_PENDING_HOLDER_WRITES = frozenset(
+    {Section.OVERVIEW, Section.PARTICIPANTS, Section.CONSENTS, Section.ATTACHMENTS}
+)
+_PENDING_FAMILY_READS = frozenset({Section.OVERVIEW, Section.CONSENTS})
 
 
 @dataclass(frozen=True)
@@ -131,8 +140,10 @@ def _decide(
         and section != Section.ACCESS_LOG
     ):
         return _allow("archive")
-    if log.restricted or action == Action.EXPORT:
+    if log.restricted or log.status == LogStatus.BLOCKED or action == Action.EXPORT:
         return DENY
+    if log.status == LogStatus.PENDING:
+        return _pending(user, log, action, section, now, youth_age)
     if action in (Action.WRITE, Action.MANAGE) and log.status != LogStatus.ACTIVE:
         return DENY
     if memo.adult is None:
@@ -162,9 +173,32 @@ def _citizen(
     return _guardian_like(action, section, "guardian")
 
 
+def _pending(
+    user: User, log: LogFacts, action: Action, section: Section, now: datetime, youth_age: int
+) -> Decision:
+    """Before consent: the holder prepares it; the guardians (or the youth) answer it."""
+    if user.kind == UserKind.STAFF:
+        holder = any(
+            p.active and p.user_id == user.principal and p.participant_id == log.holder
+            for p in log.participants
+        )
+        allowed = holder and (
+            (action == Action.READ and section != Section.ACCESS_LOG)
+            or (action in (Action.WRITE, Action.MANAGE) and section in _PENDING_HOLDER_WRITES)
+        )
+        return _allow("pending:holder") if allowed else DENY
+    adult = age_on(log.subject_birth_date, now.date()) >= youth_age
+    family = user.principal in log.guardians or (adult and user.principal == log.subject)
+    allowed = family and (
+        (action == Action.READ and section in _PENDING_FAMILY_READS)
+        or (action == Action.MANAGE and section == Section.CONSENTS)
+    )
+    return _allow("pending:family") if allowed else DENY
+
+
 def _guardian_may_enter(user: User, log: LogFacts, now: datetime, adult: bool) -> bool:
-    is_guardian = any(c.role == "guardian" and c.giver == user.principal for c in log.consents)
-    if not is_guardian:
+    # Only a confirmed guardian: a name in a consent written by staff proves nothing.
+    if user.principal not in log.guardians:
         return False
     # From the consent age the subject decides: guardians only if the subject included them.
     return not adult or any(
@@ -215,6 +249,8 @@ def _coverage(service: Service, log: LogFacts, now: datetime, adult: bool) -> st
         if consent.role == role and service in consent.services:
             if role == "subject" and consent.giver != log.subject:
                 continue
+            if role == "guardian" and consent.giver not in log.guardians:
+                continue  # not a confirmed guardian: the consent proves nothing
             by_giver.setdefault(consent.giver, []).append(consent)
     basis = None
     for consents in by_giver.values():

@@ -10,6 +10,7 @@ from app.documents.base import DocumentBase
 from app.documents.fields import ClosingReason, LogStatus, Service
 from app.documents.overview import LogOverview
 from app.documents.people import Consent, Participant
+from app.lifecycle.guardianship import FOUR_EYES, GuardianshipSource
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,18 @@ class LogFacts:
     holder: str | None  # participant id of the holder
     participants: tuple[ParticipantFact, ...]
     consents: tuple[ConsentFact, ...]
+    # Principals of the confirmed guardians: a guardian's consent counts only from them.
+    guardians: frozenset[str] = frozenset()
 
 
 def facts_from_documents(
-    log_id: str, documents: Iterable[DocumentBase], person_principal: Callable[[str], str]
+    log_id: str,
+    documents: Iterable[DocumentBase],
+    person_principal: Callable[[str], str],
+    guardianship: GuardianshipSource = FOUR_EYES,
 ) -> LogFacts:
-    """Extract LogFacts from a log's overview, participants and consents."""
+    """Extract LogFacts from a log's overview, participants, consents and guardians."""
+    documents = list(documents)
     overview: LogOverview | None = None
     participants: list[ParticipantFact] = []
     consents: list[ConsentFact] = []
@@ -87,13 +94,16 @@ def facts_from_documents(
             )
     if overview is None:
         raise ValueError("a log without an overview cannot be decided on")
+    guardians = guardianship.guardians(overview.subject.fnr, documents)
     return LogFacts(
         log_id=log_id,
         status=overview.status,
-        restricted=overview.closing_reason == ClosingReason.DELETION_DEMANDED,
+        restricted=overview.status == LogStatus.BLOCKED
+        or overview.closing_reason == ClosingReason.DELETION_DEMANDED,
         subject=person_principal(overview.subject.fnr),
         subject_birth_date=overview.subject.birth_date,
         holder=overview.holder,
         participants=tuple(participants),
         consents=tuple(consents),
+        guardians=frozenset(person_principal(fnr) for fnr in guardians),
     )

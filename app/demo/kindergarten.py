@@ -13,6 +13,7 @@ from app.demo.people import (
     attach_demo_pdf,
     consent,
     demo_citizens,
+    guardian,
     invitation,
     participant,
     staff_message,
@@ -46,6 +47,7 @@ def kindergarten_log(logs: LogService, today: date) -> str:
             consent(people["kari"], "guardian", services, start),
             consent(people["ola"], "guardian", services, start),
         ],
+        guardians=[guardian(people[p], STAFF["hilde"], start) for p in ("kari", "ola")],
         initiative=Initiative(
             id=new_document_id(),
             raised_by="staff",

@@ -12,6 +12,7 @@ from app.demo.people import (
     attach_demo_pdf,
     consent,
     demo_citizens,
+    guardian,
     invitation,
     participant,
     sara_birth,
@@ -75,6 +76,7 @@ def closed_log(logs: LogService, today: date) -> str:
                 note="Far har ikke foreldreansvar; mor har bekreftet dette.",
             )
         ],
+        guardians=[guardian(emma, STAFF["hilde"], start)],
         today=start,
     )
     goal = Goal(

@@ -18,7 +18,7 @@ import pikepdf
 from app.documents.fields import Service
 from app.documents.fnr import complete_check_digits
 from app.documents.meetings import Meeting, Message
-from app.documents.people import Consent, Participant
+from app.documents.people import Consent, Guardian, Participant
 from app.documents.records import Attachment
 from app.logs.ids import new_document_id
 from app.logs.service import LogService
@@ -168,6 +168,21 @@ def consent(
         valid_until=start + timedelta(days=730),
         method="digital",
         single_guardian_note=note,
+    )
+
+
+def guardian(
+    person: DemoCitizen, registered_by: DemoStaff, on: date, confirmed: bool = True
+) -> Guardian:
+    """A guardian the holder registered and the coordinator confirmed (four eyes)."""
+    return Guardian(
+        id=new_document_id(),
+        name=person.name,
+        fnr=person.fnr,
+        registered_by=registered_by.user_id,
+        registered_on=on,
+        confirmed_by=STAFF["bjorn"].user_id if confirmed else None,
+        confirmed_on=on if confirmed else None,
     )
 
 

@@ -12,6 +12,7 @@ from app.demo.people import (
     at,
     consent,
     demo_citizens,
+    guardian,
     invitation,
     participant,
     synthetic_fnr,
@@ -41,6 +42,7 @@ def school_log(logs: LogService, today: date) -> str:
         unit_id=STAFF["per"].unit_id,
         holder=per,
         consents=[consent(g, "guardian", [Service.SCHOOL], start) for g in guardians],
+        guardians=[guardian(g, STAFF["per"], start) for g in guardians],
         today=start,
     )
     goal = Goal(

@@ -56,12 +56,22 @@ class LogTemplate(StrEnum):
 
 
 class LogStatus(StrEnum):
-    """Life-cycle state of a log (seeds 002 §5.5, 004)."""
+    """Life-cycle state of a log (seeds 002 §5.5, 004; app/lifecycle/machine.py).
 
+    A shredded log cannot say so itself (its keys are gone): that state is kept
+    outside it, in the instance's record of shredded logs.
+    """
+
+    PENDING = "pending"
     ACTIVE = "active"
     PASSIVE = "passive"
     CLOSED = "closed"
     ARCHIVED = "archived"
+    BLOCKED = "blocked"
+    SHREDDED = "shredded"
+
+
+ENDED_STATUSES = frozenset({LogStatus.CLOSED, LogStatus.ARCHIVED, LogStatus.BLOCKED})
 
 
 class ClosingReason(StrEnum):

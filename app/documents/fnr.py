@@ -61,3 +61,29 @@ def is_valid_pid(value: str, allow_synthetic: bool) -> bool:
     except ValueError:
         return False
     return True
+
+
+def birth_date_of(value: str) -> date | None:
+    """The birth date a fødselsnummer (or D-, H- or synthetic number) encodes, if real.
+
+    The century follows the individual number (Skatteetaten's rule), so a
+    child born in 2016 and a parent born in 1985 both come out right.
+    """
+    if not has_valid_check_digits(value):
+        return None
+    day, month, year = int(value[0:2]), int(value[2:4]), int(value[4:6])
+    individual = int(value[6:9])
+    day -= 40 if day > 40 else 0
+    month -= 80 if month > 80 else 40 if month > 40 else 0
+    if individual < 500 or (individual >= 900 and year >= 40):
+        century = 1900
+    elif individual < 750 and year >= 54:
+        century = 1800
+    elif year < 40:
+        century = 2000
+    else:
+        return None  # no century gives this individual number with this year
+    try:
+        return date(century + year, month, day)
+    except ValueError:
+        return None

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.documents.base import DocumentBase
 from app.documents.fields import (
+    ENDED_STATUSES,
     Body,
     BtiLevel,
     ClosingReason,
@@ -51,7 +52,9 @@ class LogOverview(DocumentBase):
 
     @model_validator(mode="after")
     def _closed_fields_agree(self) -> LogOverview:
-        closed = self.status in (LogStatus.CLOSED, LogStatus.ARCHIVED)
+        if self.status == LogStatus.SHREDDED:
+            raise ValueError("a shredded log has no overview to say so")
+        closed = self.status in ENDED_STATUSES
         if closed and (self.closed_on is None or self.closing_reason is None):
             raise ValueError("a closed log needs closed_on and closing_reason")
         if not closed and self.closed_on is not None:

@@ -39,6 +39,45 @@ class Participant(DocumentBase):
     left_on: date | None = Field(None, description="Date the participant left the log.")
 
 
+class Guardian(DocumentBase):
+    """A person with parental responsibility for the subject, registered and confirmed.
+
+    Staff write a log's documents, so a name in a consent proves nothing: a
+    guardian counts only once confirmed by a second member of staff (the unit
+    leader or the coordinator), or found in the population register. The access
+    decision trusts only confirmed guardians (app/lifecycle/guardianship.py).
+    """
+
+    kind: Literal["guardian"] = Field("guardian", description="Document kind.")
+    name: ShortText = Field(min_length=1, description="Full name of the guardian.")
+    fnr: Fodselsnummer
+    registered_by: UserId = Field(description="Opaque id of the staff member who registered it.")
+    registered_on: date = Field(description="When the guardian was registered.")
+    confirmed_by: UserId | None = Field(
+        None, description="Opaque id of the second staff member who confirmed it."
+    )
+    confirmed_on: date | None = Field(None, description="When it was confirmed.")
+    source: Literal["four_eyes", "register"] = Field(
+        "four_eyes", description="Confirmed by a second member of staff, or by the register."
+    )
+    ended_on: date | None = Field(
+        None, description="When the person stopped being a guardian (or was registered wrongly)."
+    )
+
+    @model_validator(mode="after")
+    def _four_eyes(self) -> Guardian:
+        if (self.confirmed_by is None) != (self.confirmed_on is None):
+            raise ValueError("confirmed_by and confirmed_on go together")
+        if self.source == "four_eyes" and self.confirmed_by == self.registered_by:
+            raise ValueError("a second member of staff confirms a guardian")
+        return self
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Confirmed and not ended: a guardian the access decision trusts."""
+        return self.confirmed_by is not None and self.ended_on is None
+
+
 class Consent(DocumentBase):
     """A consent given by a guardian or the subject, covering some services."""
 

@@ -10,7 +10,7 @@ from app.documents.base import DocumentBase
 from app.documents.errors import FieldProblem, InvalidDocument
 from app.documents.meetings import CalendarEntry, Meeting, Message, MinutesAmendment
 from app.documents.overview import Initiative, LogOverview, Presentation
-from app.documents.people import Consent, Participant
+from app.documents.people import Consent, Guardian, Participant
 from app.documents.records import Attachment, BatonHandover, LevelChange
 from app.documents.work import Activity, Evaluation, Goal
 
@@ -29,6 +29,7 @@ MODELS: dict[str, type[DocumentBase]] = {
         CalendarEntry,
         Participant,
         Consent,
+        Guardian,
         Attachment,
         LevelChange,
         BatonHandover,

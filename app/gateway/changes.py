@@ -22,7 +22,7 @@ from app.access import Action, Decision, Section, User
 from app.documents.base import DocumentBase
 from app.documents.fields import LogStatus
 from app.documents.meetings import Message
-from app.documents.people import Participant
+from app.documents.people import Guardian, Participant
 from app.gateway.core import REVISION, PortalCore
 from app.gateway.errors import NoAccess
 from app.gateway.sections import SECTION_OF_KIND
@@ -130,6 +130,7 @@ class Changes(PortalCore):
             check_work_references(after, refs)
             check_meeting_rules(snapshot.documents, after, refs)
             self._check_messages(user, log_id, snapshot, after, refs)
+            _check_guardians(user, snapshot, after, refs)
             if base != snapshot.revision:
                 if not logs.has_revision(log_id, base):
                     raise RuleViolation("stale_form", "the form's revision is not in this log")
@@ -216,6 +217,30 @@ class Changes(PortalCore):
 
 
 _OWN_FIELDS = frozenset({"phone", "email", "job_title", "notifications"})
+
+
+def _check_guardians(
+    user: User, snapshot: LogSnapshot, after: dict[DocRef, DocumentBase], refs: list[DocRef]
+) -> None:
+    """A guardian is registered unconfirmed, and only the second person's verb confirms it.
+
+    Through the ordinary pipeline a guardian record may be created (unconfirmed)
+    or ended, never confirmed, re-pointed at another person or deleted: the
+    access decision trusts these records (app/gateway/guardians.py confirms).
+    """
+    for ref in refs:
+        if ref.kind != "guardian":
+            continue
+        was, new = snapshot.documents.get(ref), after.get(ref)
+        if not isinstance(new, Guardian):
+            raise RuleViolation("guardian_kept", "a guardian record is ended, never deleted")
+        fixed = ("fnr", "registered_by", "registered_on", "confirmed_by", "confirmed_on", "source")
+        if was is None:
+            mine = new.registered_by == user.principal
+            if not mine or new.confirmed_by is not None or new.source != "four_eyes":
+                raise RuleViolation("guardian_unconfirmed", "a second person confirms a guardian")
+        elif any(getattr(was, name) != getattr(new, name) for name in fixed):
+            raise RuleViolation("guardian_unconfirmed", "a second person confirms a guardian")
 
 
 def _check_child_replies(snapshot: LogSnapshot, change: Change) -> None:

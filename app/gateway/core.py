@@ -47,7 +47,10 @@ class PortalCore:
         facts = self._facts_cache.get(key)
         if facts is None:
             facts = facts_from_documents(
-                snapshot.log_id, snapshot.documents.values(), self.instance.index.person_principal
+                snapshot.log_id,
+                snapshot.documents.values(),
+                self.instance.index.person_principal,
+                self.instance.logs.guardianship,
             )
             self._facts_cache.put(key, facts)
         return facts

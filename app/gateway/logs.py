@@ -14,6 +14,7 @@ from app.documents.overview import LogOverview
 from app.gateway.calendar import CalendarVerbs
 from app.gateway.documents import DocumentVerbs
 from app.gateway.errors import NoAccess
+from app.gateway.guardians import GuardianVerbs
 from app.gateway.history import HistoryVerbs
 from app.gateway.messages import MessageVerbs
 from app.gateway.people import People, resolve_people
@@ -114,7 +115,7 @@ class LogPage:
         return self.may_write(section) and (self.viewer.is_holder or self.wrote(created_by))
 
 
-class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs, DocumentVerbs):
+class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs, DocumentVerbs, GuardianVerbs):
     """The gateway's verbs over one instance (reading here; the rest in the mixed-in groups)."""
 
     def my_logs(self, user: User, now: datetime | None = None) -> list[LogSummary]:

@@ -15,6 +15,7 @@ SECTION_OF_KIND = {
     "calendar_entry": Section.MEETINGS,
     "participant": Section.PARTICIPANTS,
     "consent": Section.CONSENTS,
+    "guardian": Section.CONSENTS,
     "attachment": Section.ATTACHMENTS,
     "level_change": Section.OVERVIEW,
     "baton_handover": Section.PARTICIPANTS,

@@ -21,6 +21,7 @@ _FOLDERS = {
     "calendar_entry": "calendar",
     "participant": "participants",
     "consent": "consents",
+    "guardian": "guardians",
     "attachment": "attachments",
     "level_change": "level-changes",
     "baton_handover": "handovers",

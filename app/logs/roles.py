@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from app.documents.base import DocumentBase
 from app.documents.overview import LogOverview
-from app.documents.people import Consent, Participant
+from app.documents.people import Participant
 
 
 class Relation(StrEnum):
@@ -24,9 +24,14 @@ class Relation(StrEnum):
 
 
 def relations(
-    documents: Iterable[DocumentBase], person_principal: Callable[[str], str]
+    documents: Iterable[DocumentBase],
+    person_principal: Callable[[str], str],
+    guardians: frozenset[str],
 ) -> set[tuple[str, Relation]]:
-    """(principal, relation) pairs; people known by fødselsnummer become keyed hashes."""
+    """(principal, relation) pairs; people known by fødselsnummer become keyed hashes.
+
+    ``guardians`` are the fødselsnumre the source of guardianship confirms.
+    """
     found: set[tuple[str, Relation]] = set()
     participants: dict[str, Participant] = {}
     overview: LogOverview | None = None
@@ -35,10 +40,9 @@ def relations(
             participants[document.id] = document
             if document.left_on is None:
                 found.add((document.user_id, Relation.PARTICIPANT))
-        elif isinstance(document, Consent) and document.role == "guardian":
-            found.add((person_principal(document.given_by_fnr), Relation.GUARDIAN))
         elif isinstance(document, LogOverview):
             overview = document
+    found.update((person_principal(fnr), Relation.GUARDIAN) for fnr in guardians)
     if overview is not None:
         found.add((person_principal(overview.subject.fnr), Relation.SUBJECT))
         holder = participants.get(overview.holder)

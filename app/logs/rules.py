@@ -8,7 +8,7 @@ from datetime import date
 from app.documents.base import DocumentBase
 from app.documents.meetings import Meeting, Message, MinutesAmendment
 from app.documents.overview import Subject
-from app.documents.people import Consent, Participant
+from app.documents.people import Consent, Guardian, Participant
 from app.documents.work import Activity, Evaluation
 from app.logs.errors import RuleViolation
 from app.logs.layout import DocRef
@@ -21,13 +21,23 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 def check_creation_consents(
-    subject: Subject, consents: Sequence[Consent], today: date, youth_age: int
+    subject: Subject,
+    consents: Sequence[Consent],
+    guardians: Sequence[Guardian],
+    today: date,
+    youth_age: int,
 ) -> None:
-    """A log may be created only on consent (seeds 000, 002, 004).
+    """A log may be created active only on consent (seeds 000, 002, 004).
 
     Guardians consent; when only one guardian signed, the holder must record
-    why. From ``youth_age`` the subject may consent alone.
+    why. From ``youth_age`` the subject may consent alone. A guardian's consent
+    names a registered guardian (whether it counts is the confirmation's call).
     """
+    registered = {g.fnr for g in guardians}
+    if any(c.role == "guardian" and c.given_by_fnr not in registered for c in consents):
+        raise RuleViolation(
+            "unknown_guardian", "a guardian's consent must name a registered guardian"
+        )
     valid = [
         c for c in consents if c.valid_from <= today <= c.valid_until and c.withdrawn_at is None
     ]

@@ -12,9 +12,9 @@ from contextlib import suppress
 from datetime import UTC, date, datetime
 
 from app.documents.base import DocumentBase
-from app.documents.fields import LogTemplate
+from app.documents.fields import LogStatus, LogTemplate
 from app.documents.overview import Initiative, LogOverview, Presentation, Subject
-from app.documents.people import Consent, Participant
+from app.documents.people import Consent, Guardian, Participant
 from app.documents.records import Attachment, BatonHandover
 from app.encryption import KeyStore, LogCipher
 from app.git_backend import (
@@ -25,6 +25,7 @@ from app.git_backend import (
     RevisionNotFound,
 )
 from app.index import LogIndex
+from app.lifecycle.guardianship import FOUR_EYES, GuardianshipSource
 from app.logs import layout
 from app.logs.codec import LogCodec, ref_of
 from app.logs.errors import (
@@ -45,7 +46,7 @@ from app.logs.snapshot import LogSnapshot
 from app.logs.templates import TEMPLATES
 
 # Kinds whose change alters who relates to the log (and who may see it).
-ACCESS_KINDS = frozenset({"log", "participant", "consent"})
+ACCESS_KINDS = frozenset({"log", "participant", "consent", "guardian"})
 _INDEXED_KINDS = ACCESS_KINDS
 
 
@@ -59,11 +60,14 @@ class LogService(LogReader):
         index: LogIndex,
         ledger: HeadLedger,
         youth_age: int = 16,
+        guardianship: GuardianshipSource = FOUR_EYES,
     ):
-        """Compose the storage parts; ``youth_age`` is when a subject may consent alone."""
+        """Compose the storage parts; ``youth_age`` is when a subject may consent alone,
+        ``guardianship`` who the subject's guardians are."""
         super().__init__(store, keys, ledger)
         self.index = index
         self.youth_age = youth_age
+        self.guardianship = guardianship
 
     # -- creating ------------------------------------------------------------
 
@@ -76,17 +80,22 @@ class LogService(LogReader):
         municipality: str,
         unit_id: str,
         holder: Participant,
-        consents: Sequence[Consent],
+        consents: Sequence[Consent] = (),
+        guardians: Sequence[Guardian] = (),
         initiative: Initiative | None = None,
+        level: int = 1,
         today: date | None = None,
     ) -> LogSnapshot:
-        """Create a log from a template on the guardians' consent.
+        """Create a log from a template: active on consent given, pending without.
 
-        A person has at most one log: if the subject already has one, it is
-        reported (SubjectAlreadyHasLog) instead of duplicated.
+        A started log is pending until consent is in place (the lifecycle's
+        ACTIVATE step); a log created on paper consents already collected is
+        active at once. A person has at most one log: if the subject already
+        has one, it is reported (SubjectAlreadyHasLog) instead of duplicated.
         """
         today = today or datetime.now(UTC).date()
-        check_creation_consents(subject, consents, today, self.youth_age)
+        if consents:
+            check_creation_consents(subject, consents, guardians, today, self.youth_age)
         log_id = new_log_id()
         overview = LogOverview(
             id=log_id,
@@ -96,11 +105,13 @@ class LogService(LogReader):
             template=template,
             holder=holder.id,
             opened_on=today,
+            level=level,
+            status=LogStatus.ACTIVE if consents else LogStatus.PENDING,
         )
         presentation = Presentation(
             id=new_document_id(), title=TEMPLATES[template].presentation_title
         )
-        documents: list[DocumentBase] = [overview, presentation, holder, *consents]
+        documents: list[DocumentBase] = [overview, presentation, holder, *guardians, *consents]
         if initiative is not None:
             documents.append(initiative)
         event = LogEvent(Action.CREATE_LOG, actor_id, tuple(ref_of(d) for d in documents))
@@ -306,5 +317,9 @@ class LogService(LogReader):
             status=overview.status.value,
             subject_fnr=overview.subject.fnr,
             unit_id=overview.unit_id,
-            relations=relations(snapshot.documents.values(), self.index.person_principal),
+            relations=relations(
+                snapshot.documents.values(),
+                self.index.person_principal,
+                self.guardianship.guardians(overview.subject.fnr, snapshot.documents.values()),
+            ),
         )

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.documents.fields import Arena
+from app.documents.fnr import birth_date_of
 from app.documents.registry import MODELS
 from app.logs.coverage import services_covered
 from app.logs.deadlines import due_items, open_activities
@@ -80,6 +81,7 @@ KIND = {
     "calendar_entry": _l("Calendar entry"),
     "participant": _l("Participant"),
     "consent": _l("Consent"),
+    "guardian": _l("Guardian"),
     "attachment": _l("File"),
     "level_change": _l("Change of level"),
     "baton_handover": _l("Handover of the baton"),
@@ -236,6 +238,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["services_covered"] = services_covered
     app.jinja_env.globals["now_utc"] = lambda: datetime.now(UTC)
     app.jinja_env.globals["doc_ref"] = DocRef
+    app.jinja_env.filters["birth_date_of"] = birth_date_of
     app.jinja_env.globals["entry_title"] = entry_title
     app.jinja_env.tests["plain_email"] = lambda value: bool(PLAIN_EMAIL.fullmatch(str(value)))
     app.jinja_env.globals["new_form_key"] = lambda: secrets.token_urlsafe(18)

@@ -24,7 +24,14 @@ from app.documents.fields import LogStatus, Service
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 CHILD_BIRTH = date(2016, 5, 1)  # 10 years old at NOW
 
-CITIZENS = {"guardian1": "p-g1", "guardian2": "p-g2", "child": "p-child", "stranger": "p-x"}
+CITIZENS = {
+    "guardian1": "p-g1",
+    "guardian2": "p-g2",
+    "child": "p-child",
+    "stranger": "p-x",
+    "self_named": "p-holder",  # the holder's own ID-porten login, named a guardian by the holder
+}
+CONFIRMED_GUARDIANS = frozenset({"p-g1", "p-g2"})
 STAFF = {
     "holder": ("s-holder", frozenset()),
     "ppt": ("s-ppt", frozenset()),
@@ -90,12 +97,14 @@ CONSENT_STATES = {
         _consent("c1", "p-g1", BOTH, withdrawn=datetime(2026, 12, 1, tzinfo=UTC)),
         _consent("c2", "p-g2", BOTH),
     ),
+    # A consent from someone no second person confirmed as a guardian proves nothing.
+    "unconfirmed_giver": (_consent("c9", "p-holder", BOTH),),
 }
-LOG_STATES = ("active", "passive", "closed", "archived", "restricted")
+LOG_STATES = ("pending", "active", "passive", "closed", "archived", "blocked", "restricted")
 
 
 def _log(state: str, consents: tuple[ConsentFact, ...], birth: date = CHILD_BIRTH) -> LogFacts:
-    status = {"restricted": LogStatus.CLOSED}.get(state) or LogStatus(state)
+    status = {"restricted": LogStatus.CLOSED}.get(state) or LogStatus(state)  # an old sperring
     return LogFacts(
         "log0000001",
         status,
@@ -105,18 +114,21 @@ def _log(state: str, consents: tuple[ConsentFact, ...], birth: date = CHILD_BIRT
         "pholder001",
         PARTICIPANTS,
         consents,
+        CONFIRMED_GUARDIANS,
     )
 
 
 def _oracle(user: str, state: str, consent: str, action: Action) -> bool:
     """The expected answer for section WORK, written independently of the implementation."""
     if user == "archivist":
-        return state in ("closed", "archived", "restricted") and action in (
+        return state in ("closed", "archived", "blocked", "restricted") and action in (
             Action.READ,
             Action.EXPORT,
         )
-    if state == "restricted" or action in (Action.EXPORT, Action.MANAGE):
+    if state in ("blocked", "restricted") or action in (Action.EXPORT, Action.MANAGE):
         return False
+    if state == "pending":  # only the holder works in it, on what consent collection needs
+        return user == "holder" and action == Action.READ
     writable = state == "active"
     if user in ("guardian1", "guardian2", "child"):
         return action == Action.READ or (action == Action.WRITE and writable)
@@ -258,3 +270,29 @@ def _scope_cases():  # type: ignore[no-untyped-def]
         yield USERS[user], _log(state, CONSENT_STATES[consent]), NOW
     for user, consent, age in itertools.product(USERS, CONSENT_STATES, (15, 16, 17)):
         yield USERS[user], _youth_log(CONSENT_STATES[consent], age), NOW
+
+
+@pytest.mark.parametrize("section", list(Section))
+def test_a_pending_log_is_the_holders_and_the_familys_consent_request(section: Section) -> None:
+    """Before consent: the holder prepares what consent needs; the family answers; no one else."""
+    log = _log("pending", ())
+    prepares = section in (
+        Section.OVERVIEW,
+        Section.PARTICIPANTS,
+        Section.CONSENTS,
+        Section.ATTACHMENTS,
+    )
+    for action in (Action.WRITE, Action.MANAGE):
+        assert decide(USERS["holder"], log, action, section, NOW).allowed is prepares
+    assert decide(USERS["holder"], log, Action.READ, section, NOW).allowed is (
+        section != Section.ACCESS_LOG
+    )
+    for family in ("guardian1", "guardian2"):
+        reads = decide(USERS[family], log, Action.READ, section, NOW).allowed
+        assert reads is (section in (Section.OVERVIEW, Section.CONSENTS))
+        answers = decide(USERS[family], log, Action.MANAGE, section, NOW).allowed
+        assert answers is (section == Section.CONSENTS)
+        assert not decide(USERS[family], log, Action.WRITE, section, NOW)
+    for other in ("ppt", "child", "self_named", "stranger", "coordinator", "archivist"):
+        for action in Action:
+            assert not decide(USERS[other], log, action, section, NOW), (other, action)

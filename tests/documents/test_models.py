@@ -29,6 +29,7 @@ REQUIRED_KINDS = {
     "calendar_entry",
     "participant",
     "consent",
+    "guardian",
     "attachment",
     "level_change",
     "baton_handover",

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.documents.fields import Arena, LogTemplate, Service
+from app.documents.fields import Arena, LogStatus, LogTemplate, Service
 from app.documents.overview import Presentation, Subject
 from app.documents.people import Consent, Participant
 from app.documents.records import Attachment, BatonHandover
@@ -25,7 +25,7 @@ from app.logs.events import Action
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
 from app.logs.roles import Relation
-from tests.conftest import TODAY, create_log, fnr, guardian_consent, holder
+from tests.conftest import TODAY, create_log, fnr, guardian_consent, guardians_of, holder
 
 
 def _goal(title: str = "Lese hver dag") -> Goal:
@@ -51,7 +51,8 @@ def test_create_from_each_template(instance: Instance, template: LogTemplate, ti
         municipality="M",
         unit_id="enhet-a",
         holder=holder(),
-        consents=[guardian_consent("Mor", fnr(3, 4, 1985, 200), note="Far er ukjent.")],
+        consents=[mother := guardian_consent("Mor", fnr(3, 4, 1985, 200), note="Far er ukjent.")],
+        guardians=guardians_of([mother]),
         today=TODAY,
     )
     again = instance.logs.snapshot(snap.log_id)
@@ -82,11 +83,15 @@ def test_creation_requires_consent_rules(instance: Instance) -> None:
         "holder": holder(),
         "today": TODAY,
     }
-    with pytest.raises(RuleViolation, match="consent"):
-        instance.logs.create_log(consents=[], **common)
+    mother = guardian_consent("Mor", fnr(3, 4, 1985))
     with pytest.raises(RuleViolation, match="only one guardian"):
-        instance.logs.create_log(consents=[guardian_consent("Mor", fnr(3, 4, 1985))], **common)
+        instance.logs.create_log(consents=[mother], guardians=guardians_of([mother]), **common)
+    with pytest.raises(RuleViolation, match="registered guardian"):  # a name proves nothing
+        instance.logs.create_log(consents=[mother.revised(single_guardian_note="x")], **common)
     assert instance.store.repo_ids() == []  # refused before anything was stored
+    # Without consent the log is started, pending until consent is in place.
+    started = instance.logs.create_log(**common)
+    assert started.overview.status == LogStatus.PENDING
 
 
 def test_youth_may_consent_alone_from_the_configured_age(instance: Instance) -> None:

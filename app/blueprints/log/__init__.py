@@ -15,6 +15,7 @@ bp = Blueprint("log", __name__, url_prefix="/logg/<log_id>")
 _SECTIONS = (
     "calendar",
     "documents",
+    "guardians",
     "history",
     "meetings",
     "messages",
