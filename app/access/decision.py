@@ -188,7 +188,8 @@ def _pending(
         )
         return _allow("pending:holder") if allowed else DENY
     adult = age_on(log.subject_birth_date, now.date()) >= youth_age
-    family = user.principal in log.guardians or (adult and user.principal == log.subject)
+    # From the consent age the youth answers alone; before it, the confirmed guardians.
+    family = user.principal == log.subject if adult else user.principal in log.guardians
     allowed = family and (
         (action == Action.READ and section in _PENDING_FAMILY_READS)
         or (action == Action.MANAGE and section == Section.CONSENTS)

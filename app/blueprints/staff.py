@@ -17,6 +17,10 @@ from app.web.users import current_user, login_required
 REFUSALS = {
     "registered_it": _l("You registered this guardian yourself; someone else must confirm it."),
     "is_the_guardian": _l("You cannot confirm yourself as a guardian."),
+    "unknown_identity": _l(
+        "The staff directory has no fødselsnummer for you, so you cannot confirm guardians. "
+        "Ask the directory's administrator."
+    ),
     "registered_themself": _l(
         "The person who registered this guardian has the same fødselsnummer as the guardian. "
         "Turn it down and contact the holder."
@@ -59,17 +63,17 @@ def guardians_to_confirm() -> str:
 @login_required(UserKind.STAFF)
 def answer_guardian(log_id: str, guardian_id: str) -> Response:
     """Confirm a registered guardian, or turn the registration down."""
-    answer = request.form.get("answer")
-    if answer not in ("confirm", "decline"):
-        abort(400)
+    answer = request.form.get("answer", "")
     try:
         portal().confirm_guardian(
             _staff(),
             log_id,
             guardian_id,
             seen_revision=request.form.get("revision", ""),
-            confirm=answer == "confirm",
+            answer=answer,
         )
+    except ValueError:  # neither confirm nor decline: a forged or broken form
+        abort(400)
     except ConfirmationRefused as refused:
         flash(str(REFUSALS[refused.code]), "danger")
     except (EditConflict, RuleViolation):

@@ -107,6 +107,11 @@ def demo_citizens(today: date) -> dict[str, DemoCitizen]:
         "anders": DemoCitizen(
             "Anders Nilsen", synthetic_fnr(date(1984, 4, 17), 619), "Far til Jonas (skole og PPT)"
         ),
+        "nina": DemoCitizen(
+            "Nina Nilsen",
+            synthetic_fnr(date(1987, 5, 12), 221),
+            "Registrert som foresatt for Jonas, venter på bekreftelse",
+        ),
         "emma": DemoCitizen(
             "Emma Johansen", synthetic_fnr(date(1992, 8, 8), 901), "Mor til Liam (avsluttet logg)"
         ),

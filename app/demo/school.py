@@ -75,6 +75,10 @@ def school_log(logs: LogService, today: date) -> str:
         expected_revision=rev,
         actor_id=per.user_id,
     )
+    # Registered by the teacher, not yet confirmed by a second person: she cannot consent or
+    # read until the unit leader (Kjersti) or the coordinator (Bjørn) checks it.
+    waiting = guardian(people["nina"], STAFF["per"], today, confirmed=False)
+    rev = logs.save(snap.log_id, [waiting], expected_revision=rev, actor_id=per.user_id)
     # The teacher hands the baton to PPT; nobody lets go before someone has taken over.
     rev = logs.hand_over(
         snap.log_id, ingrid.id, expected_revision=rev, actor_id=per.user_id, today=today

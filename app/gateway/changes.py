@@ -225,8 +225,9 @@ def _check_guardians(
     """A guardian is registered unconfirmed, and only the second person's verb confirms it.
 
     Through the ordinary pipeline a guardian record may be created (unconfirmed)
-    or ended, never confirmed, re-pointed at another person or deleted: the
-    access decision trusts these records (app/gateway/guardians.py confirms).
+    and its name corrected; never confirmed, ended, re-pointed at another person
+    or deleted: the access decision trusts these records, and one member of staff
+    must not silence a confirmed parent (app/gateway/guardians.py answers them).
     """
     for ref in refs:
         if ref.kind != "guardian":
@@ -234,10 +235,19 @@ def _check_guardians(
         was, new = snapshot.documents.get(ref), after.get(ref)
         if not isinstance(new, Guardian):
             raise RuleViolation("guardian_kept", "a guardian record is ended, never deleted")
-        fixed = ("fnr", "registered_by", "registered_on", "confirmed_by", "confirmed_on", "source")
+        fixed = (
+            "fnr",
+            "registered_by",
+            "registered_on",
+            "confirmed_by",
+            "confirmed_on",
+            "source",
+            "ended_on",  # ended (turned down) only by the second person's verb
+        )
         if was is None:
             mine = new.registered_by == user.principal
-            if not mine or new.confirmed_by is not None or new.source != "four_eyes":
+            claims = new.confirmed_by is not None or new.ended_on is not None
+            if not mine or claims or new.source != "four_eyes":
                 raise RuleViolation("guardian_unconfirmed", "a second person confirms a guardian")
         elif any(getattr(was, name) != getattr(new, name) for name in fixed):
             raise RuleViolation("guardian_unconfirmed", "a second person confirms a guardian")

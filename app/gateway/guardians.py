@@ -101,26 +101,36 @@ class GuardianVerbs(PortalCore):
         return sorted(found, key=lambda g: (g.registered_on, g.log_id))
 
     def confirm_guardian(
-        self, user: User, log_id: str, guardian_id: str, *, seen_revision: str, confirm: bool
+        self, user: User, log_id: str, guardian_id: str, *, seen_revision: str, answer: str
     ) -> str:
         """Confirm (or turn down) a registered guardian as a second person; the new revision.
 
         Refused with :class:`ConfirmationRefused` when this user registered the
         guardian or is the guardian; with NoAccess when confirming is not their
         role here. If the guardian record changed since it was shown, EditConflict.
+        ``answer`` is "confirm" or "decline"; anything else is a ValueError, after
+        the role is checked (so a stranger learns nothing from a broken form).
         """
         units = self._confirming_units(user)
         snapshot = self._snapshot(log_id, _KINDS)
         if units is not None and snapshot.overview.unit_id not in units:
             raise NoAccess(log_id)
-        ref = DocRef("guardian", guardian_id)
+        try:
+            ref = DocRef("guardian", guardian_id)
+        except ValueError:
+            raise NoAccess(log_id) from None
         found = snapshot.documents.get(ref)
         if not isinstance(found, Guardian) or found.confirmed_by or found.ended_on:
             raise NoAccess(log_id)
+        if answer not in ("confirm", "decline"):
+            raise ValueError(answer)
+        confirm = answer == "confirm"
         if found.registered_by == user.principal:
             raise ConfirmationRefused("registered_it")
         member = self.instance.directory.snapshot().staff.get(user.principal)
-        if member is not None and member.fnr == found.fnr:
+        if member is None or member.fnr is None:  # who confirms must be known, to rule them out
+            raise ConfirmationRefused("unknown_identity")
+        if member.fnr == found.fnr:
             raise ConfirmationRefused("is_the_guardian")
         registrar = self.instance.directory.snapshot().staff.get(found.registered_by)
         if confirm and registrar is not None and registrar.fnr == found.fnr:

@@ -129,5 +129,6 @@ def route_path(app: Flask, rule: Rule, log_id: str) -> str:
         ),
         "message_id": first("message"),
         "participant_id": first("participant"),
+        "guardian_id": first("guardian"),
     }
     return str(rule.build({name: values[name] for name in rule.arguments})[1])

@@ -65,6 +65,7 @@ def test_a_holder_who_names_themself_a_guardian_gets_nothing_from_it(fresh_app: 
     # The number is never shown back: the consents page gives a birth date and the status.
     page = hilde.get(f"/logg/{nora}/samtykker").data.decode()
     assert HILDE_FNR not in page and "Venter på bekreftelse" in page
+    assert "Hilde Solberg" not in page.split("</title>", 1)[0]  # names stay out of the title
     assert hilde_at_home.get(f"/logg/{nora}/").status_code == 404
     # A consent the holder writes in that name proves nothing either.
     portal = Portal(instance)
@@ -79,9 +80,10 @@ def test_a_holder_who_names_themself_a_guardian_gets_nothing_from_it(fresh_app: 
     with pytest.raises(RuleViolation) as refused:
         portal.change(holder, nora, Change((confirmed,)), expected_revision=before)
     assert refused.value.code == "guardian_unconfirmed"
-    with pytest.raises(RuleViolation):
-        gone = Change((), deletions=(DocRef("guardian", registered.id),))
+    gone = Change((), deletions=(DocRef("guardian", registered.id),))
+    with pytest.raises(RuleViolation) as refused:
         portal.change(holder, nora, gone, expected_revision=before)
+    assert refused.value.code == "guardian_kept"
     assert hilde.get("/ansatt/foresatte").status_code == 404  # confirming is not the holder's
     assert _answer(hilde, app, nora, registered, "confirm").status_code == 404
     assert head(app, nora) == before
@@ -126,6 +128,9 @@ def test_a_real_guardian_reads_once_a_second_person_confirms(fresh_app: Flask) -
     assert per.name not in kjersti.get("/ansatt/foresatte").data.decode()
     assert _answer(kjersti, app, nora, registered, "confirm").status_code == 404
     assert tor.get("/ansatt/foresatte").status_code == 404
+    assert _answer(tor, app, nora, registered, "confirm").status_code == 404
+    assert _answer(at_home, app, nora, registered, "confirm").status_code == 404  # a citizen
+    assert _answer(bjorn, app, nora, registered, "maybe").status_code == 400
     assert _guardian(app, nora, per.name).confirmed_by is None
     # The coordinator confirms; from the next request the guardian reads the log.
     assert _answer(bjorn, app, nora, registered, "confirm").status_code == 302
@@ -136,6 +141,20 @@ def test_a_real_guardian_reads_once_a_second_person_confirms(fresh_app: Flask) -
     assert any(e.role == "coordinator" and e.action == "write" for e in entries)
     # Confirmed is final through the ordinary pipeline: it cannot be undone by editing.
     holder = User(STAFF["hilde"].user_id, UserKind.STAFF)
+    # Nor can the holder alone end a confirmed parent's part (and silence them).
     undone = confirmed.revised(confirmed_by=None, confirmed_on=None)
-    with pytest.raises(RuleViolation):
-        Portal(instance).change(holder, nora, Change((undone,)), expected_revision=head(app, nora))
+    ended = confirmed.revised(ended_on=date.today())
+    for change in (undone, ended):
+        with pytest.raises(RuleViolation) as refused:
+            Portal(instance).change(
+                holder, nora, Change((change,)), expected_revision=head(app, nora)
+            )
+        assert refused.value.code == "guardian_unconfirmed"
+    assert at_home.get(f"/logg/{nora}/").status_code == 200
+    # A malformed id is a missing page, not an error.
+    token = csrf_token(bjorn, "/ansatt/")
+    for bad in ("X!", "a" * 300):
+        answer = bjorn.post(
+            f"/ansatt/foresatte/{nora}/{bad}", data={"csrf_token": token, "answer": "confirm"}
+        )
+        assert answer.status_code == 404
