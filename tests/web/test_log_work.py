@@ -327,20 +327,29 @@ def test_going_back_and_changing_a_sent_form_is_not_silently_dropped(fresh_app: 
     assert "Første tittel" in again.data.decode() and "Andre tittel" in again.data.decode()
 
 
-def test_editing_an_entry_someone_deleted_keeps_the_text(fresh_app: Flask) -> None:
-    nora = demo_log_ids(fresh_app)["Nora"]
-    hilde, kari = fresh_app.test_client(), fresh_app.test_client()
+def _goal_deleted_while_kari_edits(app: Flask, title: str):  # type: ignore[no-untyped-def]
+    """Kari adds a goal and opens it for editing; meanwhile the holder deletes it.
+
+    Returns Kari's client, the edit path, the form as drawn and the goal.
+    """
+    nora = demo_log_ids(app)["Nora"]
+    hilde, kari = app.test_client(), app.test_client()
     login(hilde, "staff:hilde")
     login(kari, "citizen:kari")
     submit(
         kari,
         f"/logg/{nora}/mal/nytt",
-        {"title": "Karis mål", "arena": "home_leisure", "status": "active"},
+        {"title": title, "arena": "home_leisure", "status": "active"},
     )
-    goal = next(g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.title == "Karis mål")
+    goal = next(g for g in snapshot(app, nora).of_kind(Goal) if g.title == title)
     path = f"/logg/{nora}/mal/{goal.id}/endre"
     drawn = form_values(kari, path)
     assert submit(hilde, f"/logg/{nora}/slett/goal/{goal.id}", {}).status_code == 302
+    return kari, path, drawn, goal
+
+
+def test_editing_an_entry_someone_deleted_keeps_the_text(fresh_app: Flask) -> None:
+    kari, path, drawn, _goal = _goal_deleted_while_kari_edits(fresh_app, "Karis mål")
     answer = kari.post(
         path,
         data={
@@ -476,18 +485,7 @@ def test_a_double_click_on_move_moves_once(fresh_app: Flask) -> None:
 
 def test_saving_the_merge_view_brings_a_deleted_entry_back(fresh_app: Flask) -> None:
     nora = demo_log_ids(fresh_app)["Nora"]
-    hilde, kari = fresh_app.test_client(), fresh_app.test_client()
-    login(hilde, "staff:hilde")
-    login(kari, "citizen:kari")
-    submit(
-        kari,
-        f"/logg/{nora}/mal/nytt",
-        {"title": "Tilbake", "arena": "home_leisure", "status": "active"},
-    )
-    goal = next(g for g in snapshot(fresh_app, nora).of_kind(Goal) if g.title == "Tilbake")
-    path = f"/logg/{nora}/mal/{goal.id}/endre"
-    drawn = form_values(kari, path)
-    assert submit(hilde, f"/logg/{nora}/slett/goal/{goal.id}", {}).status_code == 302
+    kari, path, drawn, goal = _goal_deleted_while_kari_edits(fresh_app, "Tilbake")
     fields = {"title": "Tilbake", "arena": "home_leisure", "status": "active", "body": "Min tekst."}
     merge = kari.post(path, data={**drawn, **fields})
     assert merge.status_code == 409
