@@ -32,7 +32,8 @@ from functools import lru_cache
 
 from app.access.facts import ConsentFact, LogFacts
 from app.access.model import Action, Section, StaffRole, User, UserKind
-from app.documents.fields import LogStatus, Service
+from app.documents.fields import ENDED_STATUSES, LogStatus, Service
+from app.lifecycle.clock import oslo_date
 from app.logs.rules import age_on
 
 _ALL = frozenset(Section)
@@ -40,7 +41,7 @@ _EDITABLE = frozenset({Section.PRESENTATION, Section.WORK, Section.MEETINGS, Sec
 _OWN_VIEW = frozenset({Section.OVERVIEW, Section.PRESENTATION, Section.WORK, Section.MEETINGS})
 _CHILD_WRITES = frozenset({Section.PRESENTATION, Section.WORK, Section.MEETINGS})
 _HOLDER_MANAGES = frozenset({Section.OVERVIEW, Section.PARTICIPANTS, Section.CONSENTS})
-_CLOSED = frozenset({LogStatus.CLOSED, LogStatus.ARCHIVED, LogStatus.BLOCKED})
+_CLOSED = ENDED_STATUSES  # what the archivist may read and export
 # A pending log holds only what consent collection needs; the family answers the request.
 _PENDING_HOLDER_WRITES = frozenset(
     {Section.OVERVIEW, Section.PARTICIPANTS, Section.CONSENTS, Section.ATTACHMENTS}
@@ -147,7 +148,7 @@ def _decide(
     if action in (Action.WRITE, Action.MANAGE) and log.status != LogStatus.ACTIVE:
         return DENY
     if memo.adult is None:
-        memo.adult = age_on(log.subject_birth_date, now.date()) >= youth_age
+        memo.adult = age_on(log.subject_birth_date, oslo_date(now)) >= youth_age
     if user.kind == UserKind.CITIZEN:
         return _citizen(user, log, action, section, now, memo)
     if user.kind == UserKind.STAFF:
@@ -187,7 +188,7 @@ def _pending(
             or (action in (Action.WRITE, Action.MANAGE) and section in _PENDING_HOLDER_WRITES)
         )
         return _allow("pending:holder") if allowed else DENY
-    adult = age_on(log.subject_birth_date, now.date()) >= youth_age
+    adult = age_on(log.subject_birth_date, oslo_date(now)) >= youth_age
     # From the consent age the youth answers alone; before it, the confirmed guardians.
     family = user.principal == log.subject if adult else user.principal in log.guardians
     allowed = family and (
@@ -258,7 +259,9 @@ def _coverage(service: Service, log: LogFacts, now: datetime, adult: bool) -> st
         withdrawals = [c.withdrawn_at for c in consents if c.withdrawn_at and c.withdrawn_at <= now]
         last = max(withdrawals, default=None)
         current = [
-            c for c in consents if c.in_force(now) and (last is None or c.valid_from >= last.date())
+            c
+            for c in consents
+            if c.in_force(now) and (last is None or c.valid_from >= oslo_date(last))
         ]
         if not current:
             if last is not None:

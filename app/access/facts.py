@@ -10,6 +10,7 @@ from app.documents.base import DocumentBase
 from app.documents.fields import ClosingReason, LogStatus, Service
 from app.documents.overview import LogOverview
 from app.documents.people import Consent, Participant
+from app.lifecycle.clock import oslo_date
 from app.lifecycle.guardianship import FOUR_EYES, GuardianshipSource
 
 
@@ -27,10 +28,14 @@ class ConsentFact:
     include_guardians: bool
 
     def in_force(self, now: datetime) -> bool:
-        """Valid on ``now``'s date and not withdrawn by then."""
+        """Valid on ``now``'s date in Norway and not withdrawn by then.
+
+        A consent valid until 31 December ends at midnight Oslo time, not when
+        the UTC date turns an hour or two later.
+        """
         if self.withdrawn_at is not None and self.withdrawn_at <= now:
             return False
-        return self.valid_from <= now.date() <= self.valid_until
+        return self.valid_from <= oslo_date(now) <= self.valid_until
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -112,9 +112,3 @@ class Consent(DocumentBase):
         if self.valid_until < self.valid_from:
             raise ValueError("valid_until is before valid_from")
         return self
-
-    def is_in_force(self, on: datetime) -> bool:
-        """Whether the consent applies at ``on`` (not expired, not withdrawn)."""
-        if self.withdrawn_at is not None and self.withdrawn_at <= on:
-            return False
-        return self.valid_from <= on.date() <= self.valid_until

@@ -15,6 +15,7 @@ from app.access.facts import facts_from_documents
 from app.audit import AccessEntry
 from app.gateway.errors import NoAccess
 from app.instance import Instance
+from app.lifecycle.clock import oslo_date
 from app.logs.cache import LruCache
 from app.logs.errors import DocumentNotFound, LogNotFound
 from app.logs.rules import age_on
@@ -72,7 +73,7 @@ class PortalCore:
         return (
             user.kind == UserKind.CITIZEN
             and user.principal == facts.subject
-            and age_on(facts.subject_birth_date, now.date()) < self.youth_age
+            and age_on(facts.subject_birth_date, oslo_date(now)) < self.youth_age
         )
 
     def _record(

@@ -12,10 +12,13 @@ look is written to the access log.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from app.access import Decision, Section, StaffRole, User, UserKind
+from app.directory.models import StaffMember
+from app.documents.fields import LogStatus
 from app.documents.fnr import birth_date_of
 from app.documents.people import Guardian
 from app.gateway.core import PortalCore
@@ -27,6 +30,8 @@ from app.logs.layout import DocRef
 from app.logs.snapshot import LogSnapshot
 
 _KINDS = frozenset({"log", "guardian"})
+# Guardians are confirmed while a log can still be consented to; an ended log is read-only.
+_OPEN = frozenset({LogStatus.PENDING, LogStatus.ACTIVE, LogStatus.PASSIVE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +64,20 @@ class GuardianVerbs(PortalCore):
 
     def guardians_to_confirm(self, user: User) -> list[GuardianToConfirm]:
         """Registered guardians this user may confirm, oldest first (none for most staff)."""
-        units = self._confirming_units(user)
+        units = self._confirming_units(user, self.instance.directory.snapshot().staff)
         if units is not None and not units:
             return []
         found: list[GuardianToConfirm] = []
         now = datetime.now(UTC)
-        for log_id in self.instance.index.log_ids():
+        for log_id in self.instance.index.log_ids(units):
             try:
                 snapshot = self._snapshot(log_id, _KINDS)
             except NoAccess:
                 continue
             overview = snapshot.overview
-            if units is not None and overview.unit_id not in units:
+            if overview.status not in _OPEN or (
+                units is not None and overview.unit_id not in units
+            ):
                 continue
             waiting = [
                 g
@@ -111,9 +118,11 @@ class GuardianVerbs(PortalCore):
         ``answer`` is "confirm" or "decline"; anything else is a ValueError, after
         the role is checked (so a stranger learns nothing from a broken form).
         """
-        units = self._confirming_units(user)
+        staff = self.instance.directory.snapshot().staff
+        units = self._confirming_units(user, staff)
         snapshot = self._snapshot(log_id, _KINDS)
-        if units is not None and snapshot.overview.unit_id not in units:
+        overview = snapshot.overview
+        if overview.status not in _OPEN or (units is not None and overview.unit_id not in units):
             raise NoAccess(log_id)
         try:
             ref = DocRef("guardian", guardian_id)
@@ -127,12 +136,12 @@ class GuardianVerbs(PortalCore):
         confirm = answer == "confirm"
         if found.registered_by == user.principal:
             raise ConfirmationRefused("registered_it")
-        member = self.instance.directory.snapshot().staff.get(user.principal)
+        member = staff.get(user.principal)
         if member is None or member.fnr is None:  # who confirms must be known, to rule them out
             raise ConfirmationRefused("unknown_identity")
         if member.fnr == found.fnr:
             raise ConfirmationRefused("is_the_guardian")
-        registrar = self.instance.directory.snapshot().staff.get(found.registered_by)
+        registrar = staff.get(found.registered_by)
         if confirm and registrar is not None and registrar.fnr == found.fnr:
             raise ConfirmationRefused("registered_themself")
         self._check_unchanged(log_id, ref, seen_revision, snapshot)
@@ -153,14 +162,15 @@ class GuardianVerbs(PortalCore):
         self._record(log_id, user, self._basis(user), Section.CONSENTS, "write", "", now)
         return revision
 
-    def _confirming_units(self, user: User) -> frozenset[str] | None:
+    @staticmethod
+    def _confirming_units(user: User, staff: Mapping[str, StaffMember]) -> frozenset[str] | None:
         """None for the coordinator (every unit); the unit leader's units; else NoAccess."""
         if user.kind != UserKind.STAFF:
             raise NoAccess("")
         if StaffRole.COORDINATOR in user.staff_roles:
             return None
         if StaffRole.UNIT_LEADER in user.staff_roles:
-            member = self.instance.directory.snapshot().staff.get(user.principal)
+            member = staff.get(user.principal)
             return (
                 frozenset(member.unit_ids) if member is not None and member.active else frozenset()
             )

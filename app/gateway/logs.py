@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide, scope
 from app.audit import AccessEntry
@@ -19,6 +18,7 @@ from app.gateway.history import HistoryVerbs
 from app.gateway.messages import MessageVerbs
 from app.gateway.people import People, resolve_people
 from app.gateway.sections import SECTION_OF_KIND
+from app.lifecycle.clock import oslo_date
 from app.logs.deadlines import overdue_count
 from app.logs.errors import DocumentNotFound, RuleViolation
 from app.logs.rules import age_on
@@ -27,7 +27,6 @@ from app.logs.snapshot import LogSnapshot
 from app.messages.threads import Thread, for_child
 
 _SUMMARY_KINDS = ACCESS_KINDS | {"activity", "evaluation"}
-OSLO = ZoneInfo("Europe/Oslo")  # "today" for deadlines is the municipality's day
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs, DocumentVerbs, GuardianV
         if not mine:
             return 0
         scope = set() if facts.holder in mine else mine
-        return overdue_count(snapshot.documents.values(), now.astimezone(OSLO).date(), scope)
+        return overdue_count(snapshot.documents.values(), oslo_date(now), scope)
 
     def open_log(
         self,
@@ -197,7 +196,7 @@ class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs, DocumentVerbs, GuardianV
             writable,
             manageable,
             decision.basis,
-            age_on(facts.subject_birth_date, now.date()) < self.youth_age,
+            age_on(facts.subject_birth_date, oslo_date(now)) < self.youth_age,
             viewer,
             cache(
                 lambda: resolve_people(
@@ -206,7 +205,7 @@ class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs, DocumentVerbs, GuardianV
                     self.instance.directory.snapshot().staff_names(),
                 )
             ),
-            now.astimezone(OSLO).date(),
+            oslo_date(now),
             frozenset(
                 p.participant_id
                 for p in facts.participants
@@ -256,16 +255,22 @@ class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs, DocumentVerbs, GuardianV
         username: str,
         service: str = "",
         now: datetime | None = None,
+        restart: bool = False,
     ) -> str:
-        """The holder gives a child under the consent age a local login; returns the code."""
+        """The holder gives a child under the consent age a local login; returns the code.
+
+        ``restart`` gives a child who has a login a new code (the old password ends).
+        """
         now = now or datetime.now(UTC)
         facts = self._facts(log_id)
         decision = self._require(user, facts, Action.MANAGE, Section.PARTICIPANTS, now)
-        if age_on(facts.subject_birth_date, now.date()) >= self.youth_age:
+        if age_on(facts.subject_birth_date, oslo_date(now)) >= self.youth_age:
             raise RuleViolation(
                 "youth_uses_idporten", "from the consent age the youth logs in with ID-porten"
             )
-        code = self.instance.local_accounts.enrol(facts.subject, username, user.principal)
+        code = self.instance.local_accounts.enrol(
+            facts.subject, username, user.principal, restart=restart
+        )
         # A new way into the log: the family sees it under "who has seen the log".
         self._record(log_id, user, decision, Section.PARTICIPANTS, "write", service, now)
         return code

@@ -138,9 +138,18 @@ class LogIndex:
         row = self._db().execute("SELECT head FROM logs WHERE log_id = ?", (log_id,)).fetchone()
         return None if row is None else str(row[0])
 
-    def log_ids(self) -> list[str]:
-        """Every indexed log id."""
-        return [row[0] for row in self._db().execute("SELECT log_id FROM logs ORDER BY log_id")]
+    def log_ids(self, units: Iterable[str] | None = None) -> list[str]:
+        """Every indexed log id, or only those of ``units``."""
+        if units is None:
+            rows = self._db().execute("SELECT log_id FROM logs ORDER BY log_id")
+        else:
+            wanted = sorted(units)
+            marks = ",".join("?" * len(wanted))
+            rows = self._db().execute(
+                f"SELECT log_id FROM logs WHERE unit_id IN ({marks}) ORDER BY log_id",  # noqa: S608
+                wanted,
+            )
+        return [row[0] for row in rows]
 
     def clear(self) -> None:
         """Forget everything (before a full rebuild)."""

@@ -75,9 +75,7 @@ RULES: dict[Step, Rule] = {
         frozenset({Actor.HOLDER, *_FAMILY}),
     ),
     Step.REOPEN: Rule(frozenset({LogStatus.CLOSED}), LogStatus.ACTIVE, _CONSENTING),
-    Step.ARCHIVE: Rule(
-        frozenset({LogStatus.CLOSED}), LogStatus.ARCHIVED, frozenset({Actor.ARCHIVIST})
-    ),
+    Step.ARCHIVE: Rule(frozenset({LogStatus.CLOSED}), LogStatus.ARCHIVED, _ARCHIVIST),
     Step.BLOCK: Rule(
         _OPEN | {LogStatus.CLOSED, LogStatus.ARCHIVED},
         LogStatus.BLOCKED,

@@ -82,8 +82,12 @@ class LocalAccounts:
 
     # -- enrolment by staff ------------------------------------------------------
 
-    def enrol(self, principal: str, username: str, enrolled_by: str) -> str:
-        """Create (or restart) an account; returns the one-time activation code to hand over."""
+    def enrol(self, principal: str, username: str, enrolled_by: str, restart: bool = False) -> str:
+        """Create (or, when asked, restart) an account; returns the one-time activation code.
+
+        An account the child has activated is restarted only on ``restart``: a form
+        sent twice (a reload) must not lock the child out of a working login.
+        """
         name = normalise_username(username)
         if not (3 <= len(name) <= 40) or not all(c.isalnum() or c in "._-" for c in name):
             raise ActivationFailed("username")
@@ -95,6 +99,11 @@ class LocalAccounts:
             ).fetchone()
             if owner is not None and owner[0] != principal:
                 raise ActivationFailed("username_taken")
+            active = db.execute(
+                "SELECT 1 FROM accounts WHERE principal = ? AND state != 'pending'", (principal,)
+            ).fetchone()
+            if active is not None and not restart:
+                raise ActivationFailed("account_exists")
             db.execute("DELETE FROM accounts WHERE principal = ?", (principal,))
             db.execute(
                 "INSERT INTO accounts (username, principal, state, activation_hash, "

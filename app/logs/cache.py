@@ -47,14 +47,6 @@ class LruCache(Generic[K, V]):
             while len(self._items) > self.capacity:
                 self._items.popitem(last=False)
 
-    def get_or_make(self, key: K, make: Callable[[], V]) -> V:
-        """The cached value, or ``make()`` remembered."""
-        value = self.get(key)
-        if value is None:
-            value = make()
-            self.put(key, value)
-        return value
-
     def drop(self, matches: Callable[[K], bool]) -> int:
         """Forget every key for which ``matches`` is true (shredding); returns how many."""
         with self._lock:

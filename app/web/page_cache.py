@@ -96,3 +96,6 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["csrf_token"] = _csrf_token
     app.jinja_env.globals["csp_nonce"] = _csp_nonce
+    # Flask-WTF also hands templates ``csrf_token`` through a context processor, which wins
+    # over globals: register ours after it, or a cached page keeps the first session's token.
+    app.context_processor(lambda: {"csrf_token": _csrf_token})

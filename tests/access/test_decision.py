@@ -296,3 +296,12 @@ def test_a_pending_log_is_the_holders_and_the_familys_consent_request(section: S
     for other in ("ppt", "child", "self_named", "stranger", "coordinator", "archivist"):
         for action in Action:
             assert not decide(USERS[other], log, action, section, NOW), (other, action)
+
+
+def test_a_consent_ends_at_midnight_in_norway_not_in_utc() -> None:
+    """Valid until 30 June: at 00:30 Oslo time on 1 July (22:30 UTC on 30 June) it has ended."""
+    log = _log("active", CONSENT_STATES["expired"])  # valid until 2026-06-30
+    before = datetime(2026, 6, 30, 21, 30, tzinfo=UTC)  # 23:30 in Oslo (summer time)
+    after = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)  # 00:30 in Oslo on 1 July
+    assert decide(USERS["ppt"], log, Action.READ, Section.WORK, before)
+    assert not decide(USERS["ppt"], log, Action.READ, Section.WORK, after)

@@ -114,7 +114,17 @@ def route_path(app: Flask, rule: Rule, log_id: str) -> str:
         "kind": "goal",
         "doc_id": first("goal"),
         "target_id": first("goal"),
-        "attachment_id": snapshot.overview.photo or first("attachment"),
+        # The photo route gets the photo; the document routes a document (they refuse the photo).
+        "attachment_id": snapshot.overview.photo or fallback
+        if rule.endpoint == "log.photo"
+        else next(
+            (
+                ref.id
+                for ref in sorted(snapshot.documents)
+                if ref.kind == "attachment" and ref.id != snapshot.overview.photo
+            ),
+            snapshot.overview.photo or fallback,
+        ),
         "uid": f"{first('meeting')}-meeting"
         if first("meeting") != fallback
         else f"{first('activity')}-deadline",

@@ -144,3 +144,22 @@ def test_hostile_input_in_child_forms_never_breaks(app: Flask, blns: list[str]) 
             f"/logg/{nora}/barnekonto", data={"username": text, "csrf_token": enrol_token}
         )
         assert response.status_code in (200, 400), repr(text)
+
+
+def test_sending_the_form_again_never_restarts_a_working_login(fresh_app: Flask) -> None:
+    """A reload of the enrolment must not lock the child out; a restart is asked for plainly."""
+    instance = fresh_app.extensions["stafettlogg"]
+    jonas = demo_log_ids(fresh_app)["Jonas"]
+    holder = fresh_app.test_client()
+    login(holder, "staff:ingrid")
+    path = f"/logg/{jonas}/barnekonto"
+    first = _post(holder, path, {"username": "jonas.n"}, f"/logg/{jonas}/")
+    code = re.search(r"<code>([0-9A-F-]{14})</code>", first.data.decode()).group(1)  # type: ignore[union-attr]
+    accounts = instance.local_accounts
+    accounts.activate("jonas.n", code, PASSWORD)
+    again = _post(holder, path, {"username": "jonas.n"}, f"/logg/{jonas}/")
+    assert again.status_code == 400 and "har allerede en innlogging" in again.data.decode()
+    assert accounts._row("jonas.n")["state"] != "pending"  # the working login is untouched
+    restarted = _post(holder, path, {"username": "jonas.n", "restart": "y"}, f"/logg/{jonas}/")
+    assert restarted.status_code == 200
+    assert accounts._row("jonas.n")["state"] == "pending"

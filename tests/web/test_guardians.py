@@ -125,7 +125,9 @@ def test_a_real_guardian_reads_once_a_second_person_confirms(fresh_app: Flask) -
     registered = _guardian(app, nora, per.name)
     assert at_home.get(f"/logg/{nora}/").status_code == 404
     # The unit leader of another unit and a colleague without the role see nothing of it.
-    assert per.name not in kjersti.get("/ansatt/foresatte").data.decode()
+    listed = kjersti.get("/ansatt/foresatte")  # her own unit's registration is there
+    assert listed.status_code == 200 and "Nina Nilsen" in listed.data.decode()
+    assert per.name not in listed.data.decode()
     assert _answer(kjersti, app, nora, registered, "confirm").status_code == 404
     assert tor.get("/ansatt/foresatte").status_code == 404
     assert _answer(tor, app, nora, registered, "confirm").status_code == 404
@@ -158,3 +160,27 @@ def test_a_real_guardian_reads_once_a_second_person_confirms(fresh_app: Flask) -
             f"/ansatt/foresatte/{nora}/{bad}", data={"csrf_token": token, "answer": "confirm"}
         )
         assert answer.status_code == 404
+
+
+def test_no_guardian_is_confirmed_in_an_ended_log(fresh_app: Flask) -> None:
+    """A closed log is read-only: a registration found there is neither listed nor confirmed."""
+    app = fresh_app
+    liam = demo_log_ids(app)["Liam"]
+    per = demo_citizens(date.today())["per"]
+    late = Guardian(
+        id=new_document_id(),
+        name=per.name,
+        fnr=per.fnr,
+        registered_by=STAFF["hilde"].user_id,
+        registered_on=date.today(),
+    )
+    app.extensions["stafettlogg"].logs.save(
+        liam, [late], expected_revision=head(app, liam), actor_id=STAFF["hilde"].user_id
+    )
+    bjorn = logged_in(app, "staff:bjorn")
+    listed = bjorn.get("/ansatt/foresatte")
+    assert listed.status_code == 200 and per.name not in listed.data.decode()
+    before = head(app, liam)
+    assert _answer(bjorn, app, liam, late, "confirm").status_code == 404
+    assert head(app, liam) == before
+    assert _as_citizen(app, per.fnr).get(f"/logg/{liam}/").status_code == 404

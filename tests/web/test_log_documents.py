@@ -131,10 +131,14 @@ def test_hostile_uploads_are_refused_with_a_clear_message(meet_app: Flask) -> No
     ]
     before = head(app, nora)
     count = len(snapshot(app, nora).of_kind(Attachment))
+    access_log = app.extensions["stafettlogg"].access_log
     for data, name, message in cases:
+        seen = len(access_log.entries(nora))
         answer = _upload(hilde, nora, data, name)
         assert answer.status_code == 400, name
         assert message in answer.data.decode(), (name, message)
+        # The form drawn, then shown again with the problem: two reads in the access log.
+        assert len(access_log.entries(nora)) == seen + 2, name
     # Over the cap: the same instance with a small configured cap (an upload here stays small).
     small = create_app(
         {

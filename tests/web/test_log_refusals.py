@@ -53,6 +53,11 @@ def test_ids_from_another_log_and_garbage_versions_are_404(app: Flask) -> None:
     assert hilde.get(f"/logg/{nora}/kalender/{jonas_activity.id}-deadline.ics").status_code == 404
     assert hilde.get(f"/logg/{nora}/bilde/{jonas_activity.id}").status_code == 404
     assert app.test_client().get("/kalender/" + "t" * 200 + ".ics").status_code == 404
+    # A malformed id in a form's address is a missing page, on GET and on POST.
+    for path in (f"/logg/{nora}/mal/X!/endre", f"/logg/{nora}/tiltak/{'a' * 300}/endre"):
+        assert hilde.get(path).status_code == 404
+        assert hilde.post(path, data={"csrf_token": token, "title": "x"}).status_code == 404
+    assert head(app, nora) == before
 
 
 def test_a_participant_who_is_not_the_holder_cannot_use_the_holders_forms(app: Flask) -> None:

@@ -9,7 +9,7 @@ from flask import Flask
 
 from app.web import page_cache
 from tests.web.conftest import demo_log_ids, login
-from tests.web.test_log_work import submit
+from tests.web.test_log_work import form_values, submit
 
 
 def test_a_page_is_drawn_once_and_changes_show_at_once(fresh_app: Flask) -> None:
@@ -49,3 +49,20 @@ def test_the_placeholders_cannot_be_guessed() -> None:
         for _ in range(2)
     }
     assert len(runs) == 2
+
+
+def test_a_second_session_of_the_same_user_gets_its_own_form_token(fresh_app: Flask) -> None:
+    """A cached page carries a placeholder, never the token of the session that drew it."""
+    nora = demo_log_ids(fresh_app)["Nora"]
+    first, second = fresh_app.test_client(), fresh_app.test_client()
+    login(first, "staff:hilde")
+    login(second, "staff:hilde")  # the same person in another browser
+    first.get(f"/logg/{nora}/mal")
+    hits = page_cache.pages.hits
+    page = second.get(f"/logg/{nora}/mal").data.decode()
+    assert page_cache.pages.hits == hits + 1  # the page the first session drew
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    path = f"/logg/{nora}/mal/nytt"
+    fields = {"title": "Fra to økter", "arena": "home_leisure", "status": "active"}
+    answer = second.post(path, data={**form_values(second, path), **fields, "csrf_token": token})
+    assert answer.status_code == 302, answer.data[-1500:]

@@ -217,6 +217,14 @@ def save_upload(page: LogPage, change: Change, sent: bytes) -> None:
     )
 
 
+def url_ref(log_id: str, kind: str, doc_id: str) -> DocRef:
+    """The document a URL names; a malformed kind or id is a missing page, like any other."""
+    try:
+        return DocRef(kind, doc_id)
+    except ValueError:
+        raise NoAccess(log_id) from None
+
+
 def document_or_version(page: LogPage, kind: str, doc_id: str) -> DocumentBase:
     """A document of the log; on a sent form also one deleted since the form was drawn.
 
@@ -230,7 +238,7 @@ def document_or_version(page: LogPage, kind: str, doc_id: str) -> DocumentBase:
     except NoAccess:
         if request.method != "POST":
             raise
-        ref = DocRef(kind, doc_id)
+        ref = url_ref(page.log_id, kind, doc_id)
         found = portal().last_version(viewer(), page.log_id, ref)
         if found is None:
             raise

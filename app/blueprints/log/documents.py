@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -19,13 +19,14 @@ from wtforms import StringField
 from wtforms.validators import Optional
 
 from app.access import Action, Section
-from app.blueprints.context import portal
+from app.blueprints.context import instance, portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import (
     Answer,
     document,
     new_attachment,
     open_page,
+    record_shown,
     require_write,
     save_upload,
     showing,
@@ -109,14 +110,19 @@ def upload(log_id: str) -> Answer:
     """Add a document: checked by content, stored encrypted under a name the server chose."""
     page = _documents_page(log_id, write=True)
     form = UploadForm()
-    limit = current_app.extensions["stafettlogg"].settings.max_upload_bytes
+    limit = instance().settings.max_upload_bytes
     context = {"form": form, "nav": "attachments", "limit_mb": _megabytes(limit)}
     if request.method == "GET":
         form.revision.data = page.revision
         form.ensure_key()
         return render_template("log/upload.html", page=page, **context)
+
+    def again(status: int = 400) -> tuple[str, int]:
+        record_shown(page)  # the log is shown again, with the problem: a read
+        return render_template("log/upload.html", page=page, **context), status
+
     if not form.validate_on_submit():
-        return render_template("log/upload.html", page=page, **context), 400
+        return again()
     sent = form.upload.data
     raw = sent.read(limit + 1) if sent else b""
     name = getattr(sent, "filename", "") or ""
@@ -124,7 +130,7 @@ def upload(log_id: str) -> Answer:
     def refuse(code: str) -> tuple[str, int]:
         message = UPLOAD_PROBLEMS.get(code, UPLOAD_PROBLEMS["damaged"])
         form.upload.errors = [str(message) % {"mb": _megabytes(limit)}]
-        return render_template("log/upload.html", page=page, **context), 400
+        return again()
 
     if _UNSAFE_NAME.search(name):
         return refuse("unsafe_name")
@@ -138,7 +144,7 @@ def upload(log_id: str) -> Answer:
         save_upload(page, Change((metadata,), event=Event.ATTACH, files=files), raw)
     except RuleViolation:
         context["problem"] = _("The form is too old to be saved. Open the page again.")
-        return render_template("log/upload.html", page=page, **context), 400
+        return again()
     flash(_("The document is added."), "success")
     return redirect(url_for("log.documents", log_id=log_id))
 

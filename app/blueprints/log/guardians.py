@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import ValidationError
 
 from app.access import Section
+from app.blueprints.context import instance
 from app.blueprints.log import bp
 from app.blueprints.log.common import Answer, open_page, record_shown, run_form, showing, viewer
 from app.blueprints.log.forms import TITLE_MAX, DocumentForm, _at_most, _required
@@ -49,7 +50,7 @@ class GuardianForm(DocumentForm):
     def validate_fnr(self, field: PasswordField) -> None:
         """Eleven digits that make a real number; not the child; not registered twice."""
         number = "".join((field.data or "").split())
-        settings = current_app.extensions["stafettlogg"].settings
+        settings = instance().settings
         synthetic = settings.allow_synthetic_pids or not settings.production  # test identities
         if not is_valid_pid(number, allow_synthetic=synthetic):
             raise ValidationError(_l("Check the number: it must be a valid fødselsnummer."))

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from app.access import Section
 from app.blueprints.context import portal
 from app.blueprints.log import bp
-from app.blueprints.log.common import Answer, open_page, viewer
+from app.blueprints.log.common import Answer, open_page, url_ref, viewer
 from app.blueprints.log.forms import TEXT_MAX
 from app.documents.base import DocumentBase
 from app.gateway import LogPage, NoAccess
@@ -19,13 +19,6 @@ from app.rendering import render_markdown
 from app.web.i18n import select_locale
 from app.web.users import current_service, login_required
 from app.writing import advise
-
-
-def _ref(log_id: str, kind: str, doc_id: str) -> DocRef:
-    try:
-        return DocRef(kind, doc_id)
-    except ValueError:
-        raise NoAccess(log_id) from None
 
 
 @bp.get("/historikk")
@@ -41,7 +34,7 @@ def history(log_id: str) -> str:
 @login_required()
 def document_history(log_id: str, kind: str, doc_id: str) -> str:
     """The versions of one entry, with a form to compare any two."""
-    ref = _ref(log_id, kind, doc_id)
+    ref = url_ref(log_id, kind, doc_id)
     items = portal().document_history(viewer(), log_id, ref, service=current_service())
     if not items:
         raise NoAccess(log_id)
@@ -93,7 +86,7 @@ def may_restore(page: LogPage, ref: DocRef, old: DocumentBase | None = None) -> 
 @login_required()
 def restore(log_id: str, kind: str, doc_id: str) -> Answer:
     """Bring an old version back as a new change; the history keeps everything."""
-    ref = _ref(log_id, kind, doc_id)
+    ref = url_ref(log_id, kind, doc_id)
     page = open_page(log_id, Section.OVERVIEW, record=False)
     version = request.form.get("version", "")
     if not may_restore(page, ref, portal().read_version(viewer(), log_id, ref, version)):

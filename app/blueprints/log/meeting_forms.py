@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TimeField
@@ -28,8 +27,8 @@ from app.blueprints.log.forms import (
 )
 from app.documents.base import DocumentBase
 from app.documents.meetings import Attendee, Meeting
+from app.lifecycle.clock import OSLO
 
-OSLO = ZoneInfo("Europe/Oslo")
 AGENDA_MAX = 30
 NEW_ACTIVITY_ROWS = 2
 

@@ -31,7 +31,6 @@ from app.blueprints.log.common import (
 )
 from app.blueprints.log.forms import GUARDIANS, ConfirmForm
 from app.blueprints.log.meeting_forms import (
-    OSLO,
     AmendmentForm,
     CancelForm,
     MeetingChangeForm,
@@ -44,6 +43,7 @@ from app.documents.meetings import CalendarEntry, Meeting, Message, MinutesAmend
 from app.documents.work import Activity, Goal
 from app.gateway import LogPage, NoAccess
 from app.gateway.changes import Change
+from app.lifecycle.clock import OSLO
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
 from app.logs.ordering import next_position

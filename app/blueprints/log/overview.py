@@ -18,6 +18,10 @@ from app.web.users import current_service, login_required
 USERNAME_PROBLEMS = {
     "username": _l("A username has 3–40 letters, digits, dots, hyphens or underscores."),
     "username_taken": _l("That username is taken. Choose another."),
+    "account_exists": _l(
+        "The child already has a login. Tick “Start the login again” to give a new code; "
+        "the old password then stops working."
+    ),
 }
 
 
@@ -53,7 +57,10 @@ def enrol_child(log_id: str) -> Answer:
     user = viewer()
     username = request.form.get("username", "")
     try:
-        code = portal().enrol_child(user, log_id, username, service=current_service())
+        restart = request.form.get("restart") == "y"
+        code = portal().enrol_child(
+            user, log_id, username, service=current_service(), restart=restart
+        )
     except ActivationFailed as failed:
         message = USERNAME_PROBLEMS.get(str(failed), USERNAME_PROBLEMS["username"])
         page = render_template(

@@ -18,7 +18,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional, Regexp, ValidationError
 
-from app.access import Section
+from app.access import Action, Section
 from app.blueprints.context import portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import (
@@ -233,7 +233,7 @@ def invite(log_id: str) -> Answer:
             notifications=values["notifications"],
             joined_on=page.today,
         )
-        return Change((joined,))
+        return Change((joined,), action=Action.MANAGE)  # who takes part: the holder's call
 
     return run_form(
         page,
@@ -260,7 +260,7 @@ def add_external(log_id: str) -> Answer:
             joined_on=page.today,
             **values,
         )
-        return Change((joined,))
+        return Change((joined,), action=Action.MANAGE)  # who takes part: the holder's call
 
     return run_form(
         page,
@@ -292,7 +292,9 @@ def end_participation(log_id: str, participant_id: str) -> Answer:
         page,
         ConfirmForm(),
         target=DocRef("participant", participant_id),
-        make_change=lambda _values: Change((found.revised(left_on=page.today),)),
+        make_change=lambda _values: Change(
+            (found.revised(left_on=page.today),), action=Action.MANAGE
+        ),
         done=_back(page),
         message=_("The participation has ended."),
         heading=_("End the participation of %(name)s?", name=name.name if name else ""),

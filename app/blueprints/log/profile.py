@@ -15,6 +15,7 @@ from app.blueprints.log.common import (
     Answer,
     new_attachment,
     open_page,
+    record_shown,
     require_write,
     run_form,
     save_upload,
@@ -146,6 +147,7 @@ def photo_form(log_id: str) -> Answer:
         photo = clean_photo(raw)
     except PhotoRejected as rejected:
         error = str(PHOTO_PROBLEMS.get(rejected.code, PHOTO_PROBLEMS["damaged"]))
+        record_shown(page)  # shown again with the problem: a read
         return render_template("log/photo.html", page=page, error=error), 400
     metadata, files = new_attachment(photo.data, photo.media_type, "jpg", "photo")
     # Recorded as the overview, which now points at the new photo.
@@ -154,6 +156,7 @@ def photo_form(log_id: str) -> Answer:
         save_upload(page, change, raw)
     except DocumentConflict:
         error = _("Someone else changed the overview just now. Upload the photo again.")
+        record_shown(page)
         return render_template("log/photo.html", page=page, error=error), 409
     flash(_("The photo is saved."), "success")
     return redirect(_overview(page))
