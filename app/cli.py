@@ -20,6 +20,19 @@ youth_consent_age = 16
 demo = {demo}
 # content_store = "/srv/stafettlogg/content_store"
 # master_key_file = "/etc/stafettlogg/master-keys.json"
+
+# The life of a log (every key optional; these are the defaults). Keep this
+# table last: every line after [lifecycle] belongs to it.
+[lifecycle]
+# How long a consent lasts, in months.
+# consent_period_months = 24
+# The BTI levels a new log may start at; the first is the default.
+# start_levels = [1, 2]
+# From how many days before expiry a consent is shown as soon to expire.
+# reminder_days = 60
+# Unanswered handovers and logs without consent shown to the coordinator after:
+# handover_stale_days = 14
+# pending_stale_days = 30
 """
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +23,22 @@ KEYRING_FILE = "master-keys.json"
 
 class ConfigError(Exception):
     """The configuration is missing, malformed or unsafe."""
+
+
+@dataclass(frozen=True)
+class LifecycleSettings:
+    """The municipality's rules for the life of a log (config.toml, table ``[lifecycle]``)."""
+
+    #: How long a consent lasts, in months (two years unless the municipality says otherwise).
+    consent_period_months: int = 24
+    #: The BTI levels a new log may start at; the first is the form's default.
+    start_levels: tuple[int, ...] = (1, 2)
+    #: From how many days before expiry a consent is shown as soon to expire.
+    reminder_days: int = 60
+    #: A handover still unanswered after this many days shows on the coordinator's overview.
+    handover_stale_days: int = 14
+    #: A log still without consent after this many days shows on the coordinator's overview.
+    pending_stale_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,7 @@ class Settings:
     oidc_client_id: str
     oidc_client_secret: str
     allow_synthetic_pids: bool
+    lifecycle: LifecycleSettings = LifecycleSettings()
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -105,6 +122,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             file_config.get("allow_synthetic_pids", False),
         ),
     )
+    settings = replace(settings, lifecycle=_lifecycle(file_config.get("lifecycle", {})))
     _refuse_keys_in_content_store(settings)
     if settings.production and (settings.demo or settings.allow_synthetic_pids):
         raise ConfigError(
@@ -112,6 +130,40 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "configuration"
         )
     return settings
+
+
+def _lifecycle(table: object) -> LifecycleSettings:
+    """The ``[lifecycle]`` table, each value checked; a wrong one is a ConfigError."""
+    if not isinstance(table, dict):
+        raise ConfigError("[lifecycle] must be a table")
+    known = set(LifecycleSettings.__dataclass_fields__)
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"[lifecycle] does not know {', '.join(sorted(unknown))}")
+    ranges = {
+        "consent_period_months": (1, 60),
+        "reminder_days": (1, 365),
+        "handover_stale_days": (1, 365),
+        "pending_stale_days": (1, 365),
+    }
+    values: dict[str, object] = {}
+    for name, (low, high) in ranges.items():
+        if name in table:
+            value = table[name]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise ConfigError(f"lifecycle.{name} must be a whole number from {low} to {high}")
+            values[name] = value
+    if "start_levels" in table:
+        levels = table["start_levels"]
+        if (
+            not isinstance(levels, list)
+            or not levels
+            or any(not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 3 for v in levels)
+            or len(set(levels)) != len(levels)
+        ):
+            raise ConfigError("lifecycle.start_levels must list different levels from 0 to 3")
+        values["start_levels"] = tuple(levels)
+    return LifecycleSettings(**values)  # type: ignore[arg-type]
 
 
 def _flag(env_value: str | None, file_value: object) -> bool:

@@ -43,6 +43,10 @@ RULES = {
         "coordinator), not in this form."
     ),
     "guardian_kept": _l("A registered guardian is ended, not deleted, so the history is kept."),
+    "lifecycle_verb": _l(
+        "Consent, the baton, the level and the state of the log are changed with their own "
+        "buttons, not in this form."
+    ),
     "stale_form": _l("The form is too old to be saved. Open the page again and make the change."),
     "nothing_to_save": _l("There was nothing to save."),
     "unknown_goal": _l("The goal no longer exists. Choose another goal."),

@@ -6,7 +6,7 @@ runs on every request. Deny is the default; a denial is answered exactly like a
 missing log (404), so it never reveals that a log exists.
 """
 
-from app.access.decision import Decision, Scope, decide, scope
+from app.access.decision import Decision, Scope, covered_services, decide, scope
 from app.access.facts import ConsentFact, LogFacts, ParticipantFact, facts_from_documents
 from app.access.model import Action, Section, StaffRole, User, UserKind
 
@@ -21,6 +21,7 @@ __all__ = [
     "StaffRole",
     "User",
     "UserKind",
+    "covered_services",
     "decide",
     "facts_from_documents",
     "scope",

@@ -18,7 +18,8 @@ Rules (DOMAIN.md, seeds 000-004, SECURITY-NOTES AZ-01..04):
   and an old enough subject manage consents (to withdraw them).
 * A pending log (started, consent not yet in place) is open to its holder,
   who prepares the consent, and to the family, who answer it; to nobody else.
-* A passive log is read-only. A closed or archived log is read-only, and the
+* A passive log (all consent withdrawn) is read-only, and open to the family
+  only: the participants lose access at once. A closed or archived log is read-only, and the
   archivist may read and export it. A blocked log (sperret: deletion demanded
   where the archive duty applies) is open to the archivist only.
 * Staff roles (unit leader, coordinator) never open a log by themselves.
@@ -27,7 +28,7 @@ Rules (DOMAIN.md, seeds 000-004, SECURITY-NOTES AZ-01..04):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from app.access.facts import ConsentFact, LogFacts
@@ -147,6 +148,8 @@ def _decide(
         return _pending(user, log, action, section, now, youth_age)
     if action in (Action.WRITE, Action.MANAGE) and log.status != LogStatus.ACTIVE:
         return DENY
+    if log.status == LogStatus.PASSIVE and user.kind != UserKind.CITIZEN:
+        return DENY  # all consent withdrawn: the participants are out at once, the family reads
     if memo.adult is None:
         memo.adult = age_on(log.subject_birth_date, oslo_date(now)) >= youth_age
     if user.kind == UserKind.CITIZEN:
@@ -243,31 +246,67 @@ def _participant(
     return DENY
 
 
+def covered_services(log: LogFacts, now: datetime, youth_age: int = 16) -> frozenset[Service]:
+    """The services consent lets in at ``now``: none means the log has no consent in force.
+
+    The life cycle asks this (is consent in place, did a withdrawal leave
+    nothing), so it and the access decision read consent the same way.
+    """
+    adult = age_on(log.subject_birth_date, oslo_date(now)) >= youth_age
+    return frozenset(s for s in Service if _coverage(s, log, now, adult) is not None)
+
+
 def _coverage(service: Service, log: LogFacts, now: datetime, adult: bool) -> str | None:
-    """The consent that lets ``service`` in, or None if none does (or one was withdrawn)."""
+    """The consent that lets ``service`` in, or None if none does.
+
+    Per person asked: their answers in force that mention the service count
+    from their last withdrawal on. A withdrawal not followed by new consent, or
+    a refusal in their latest answer, keeps the service out whatever others said.
+    A guardian who withdrew and was later ended as guardian keeps the service
+    out until someone asked consents again after the withdrawal: ending a
+    guardian must not silence them.
+    """
     role = "subject" if adult else "guardian"
     by_giver: dict[str, list[ConsentFact]] = {}
+    silenced: date | None = None
     for consent in log.consents:
-        if consent.role == role and service in consent.services:
-            if role == "subject" and consent.giver != log.subject:
-                continue
-            if role == "guardian" and consent.giver not in log.guardians:
-                continue  # not a confirmed guardian: the consent proves nothing
-            by_giver.setdefault(consent.giver, []).append(consent)
+        if consent.role != role or (
+            service not in consent.services and service not in consent.refused
+        ):
+            continue
+        if role == "subject" and consent.giver != log.subject:
+            continue
+        if role == "guardian" and consent.giver not in log.guardians:
+            withdrawn = consent.withdrawn_at
+            if consent.giver in log.former_guardians and withdrawn and withdrawn <= now:
+                day = oslo_date(withdrawn)
+                silenced = day if silenced is None else max(silenced, day)
+            continue  # not a confirmed guardian (now): the consent proves nothing
+        by_giver.setdefault(consent.giver, []).append(consent)
     basis = None
     for consents in by_giver.values():
-        withdrawals = [c.withdrawn_at for c in consents if c.withdrawn_at and c.withdrawn_at <= now]
+        withdrawals = [
+            c.withdrawn_at
+            for c in consents
+            if c.withdrawn_at and c.withdrawn_at <= now and service in c.services
+        ]
         last = max(withdrawals, default=None)
         current = [
             c
             for c in consents
-            if c.in_force(now) and (last is None or c.valid_from >= oslo_date(last))
+            if c.in_force(now)
+            and (last is None or c.valid_from >= oslo_date(last))
+            and (silenced is None or c.valid_from >= silenced)
         ]
         if not current:
             if last is not None:
                 return None  # this person withdrew and has not consented again
             continue
-        basis = basis or max(current, key=lambda c: c.valid_from).consent_id
+        latest = max(current, key=lambda c: c.valid_from)
+        if service in latest.refused:
+            return None  # this person's latest answer refuses the service
+        given = max((c for c in current if service in c.services), key=lambda c: c.valid_from)
+        basis = basis or given.consent_id
     return basis
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from app.documents.base import DocumentBase
 from app.documents.fields import ClosingReason, LogStatus, Service
 from app.documents.overview import LogOverview
-from app.documents.people import Consent, Participant
+from app.documents.people import Consent, Guardian, Participant
 from app.lifecycle.clock import oslo_date
 from app.lifecycle.guardianship import FOUR_EYES, GuardianshipSource
 
@@ -26,6 +26,7 @@ class ConsentFact:
     valid_until: date
     withdrawn_at: datetime | None
     include_guardians: bool
+    refused: frozenset[Service] = frozenset()
 
     def in_force(self, now: datetime) -> bool:
         """Valid on ``now``'s date in Norway and not withdrawn by then.
@@ -62,6 +63,8 @@ class LogFacts:
     consents: tuple[ConsentFact, ...]
     # Principals of the confirmed guardians: a guardian's consent counts only from them.
     guardians: frozenset[str] = frozenset()
+    # Principals of guardians once confirmed and since ended: their withdrawals still count.
+    former_guardians: frozenset[str] = frozenset()
 
 
 def facts_from_documents(
@@ -95,6 +98,7 @@ def facts_from_documents(
                     document.valid_until,
                     document.withdrawn_at,
                     document.include_guardians,
+                    frozenset(document.refused),
                 )
             )
     if overview is None:
@@ -111,4 +115,10 @@ def facts_from_documents(
         participants=tuple(participants),
         consents=tuple(consents),
         guardians=frozenset(person_principal(fnr) for fnr in guardians),
+        former_guardians=frozenset(
+            person_principal(d.fnr)
+            for d in documents
+            if isinstance(d, Guardian) and d.confirmed_by is not None and d.ended_on is not None
+        )
+        - frozenset(person_principal(fnr) for fnr in guardians),
     )

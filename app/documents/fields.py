@@ -80,6 +80,7 @@ class ClosingReason(StrEnum):
     GOALS_REACHED = "goals_reached"
     INDIVIDUAL_PLAN = "individual_plan"
     CONSENT_WITHDRAWN = "consent_withdrawn"
+    MOVED_AWAY = "moved_away"
     DELETION_DEMANDED = "deletion_demanded"
     OTHER = "other"
 

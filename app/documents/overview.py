@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.documents.base import DocumentBase
 from app.documents.fields import (
@@ -48,6 +48,13 @@ class LogOverview(DocumentBase):
     opened_on: date = Field(description="Date the log was created.")
     closed_on: date | None = Field(None, description="Date the log was closed, if closed.")
     closing_reason: ClosingReason | None = Field(None, description="Why the log was closed.")
+    closing_note: ShortText = Field("", description="What the closer wrote about why.")
+    reopened_on: date | None = Field(None, description="When the log was last reopened.")
+    hidden_before: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}$")] | None = Field(
+        None,
+        description="On reopening without the old content: the last revision before it; the "
+        "participants see only documents written or changed after it.",
+    )
     photo: DocumentId | None = Field(None, description="Attachment with the subject's photo.")
 
     @model_validator(mode="after")

@@ -87,11 +87,17 @@ class Consent(DocumentBase):
     role: Literal["guardian", "subject"] = Field(
         description="Guardian with parental responsibility, or the subject."
     )
-    purpose: Literal["create", "new_service", "transition", "renewal", "insight"] = Field(
+    purpose: Literal["create", "new_service", "transition", "renewal", "insight", "reopen"] = Field(
         description="Why it was collected: creation, a new service, a transition, "
-        "renewal, or insight into an existing log."
+        "renewal, insight into an existing log, or reopening a closed one."
     )
-    services: list[Service] = Field(min_length=1, description="Services the consent covers.")
+    services: list[Service] = Field(description="Services the consent covers.")
+    refused: list[Service] = Field(
+        default_factory=list, description="Services the person was asked about and refused."
+    )
+    request: DocumentId | None = Field(
+        None, description="The consent request this answers, when it answers one."
+    )
     valid_from: date = Field(description="First day the consent applies.")
     valid_until: date = Field(description="Last day the consent applies (renewed every two years).")
     method: Literal["digital", "paper"] = Field(description="How it was given.")
@@ -104,6 +110,11 @@ class Consent(DocumentBase):
         description="Subject's consent only: whether the guardians keep access once the "
         "subject is old enough to decide (16, or 15 in some municipalities).",
     )
+    show_old_content: bool | None = Field(
+        None,
+        description="Answer to a reopening: whether the participants see what was written "
+        "before the log was closed.",
+    )
     withdrawn_at: AwareDatetime | None = Field(None, description="When it was withdrawn, if so.")
     withdrawal_note: ShortText = Field("", description="Note on the withdrawal.")
 
@@ -111,4 +122,45 @@ class Consent(DocumentBase):
     def _period_is_sane(self) -> Consent:
         if self.valid_until < self.valid_from:
             raise ValueError("valid_until is before valid_from")
+        if not self.services and not self.refused:
+            raise ValueError("a consent covers or refuses at least one service")
+        if set(self.services) & set(self.refused):
+            raise ValueError("a service is either consented to or refused")
+        return self
+
+
+class ConsentRequest(DocumentBase):
+    """The holder asks for consent: to start the log, for a new service, a transition,
+    a renewal, insight, or to reopen it.
+
+    The confirmed guardians (or the youth from the consent age) answer it
+    digitally, or the holder records their signed paper answer. Both guardians
+    are asked; if the log is to go on with one guardian's consent, the holder
+    writes why and how the other was sought (``single_guardian_note``).
+    """
+
+    kind: Literal["consent_request"] = Field("consent_request", description="Document kind.")
+    purpose: Literal["create", "new_service", "transition", "renewal", "insight", "reopen"] = Field(
+        description="What the consent is for."
+    )
+    services: list[Service] = Field(min_length=1, description="Services asked about.")
+    requested_by: UserId = Field(description="Opaque id of the holder who asked.")
+    requested_on: date = Field(description="When it was asked.")
+    state: Literal["open", "answered", "cancelled"] = Field(
+        "open", description="Waiting for answers, answered, or cancelled by the holder."
+    )
+    closed_on: date | None = Field(None, description="When it was answered or cancelled.")
+    single_guardian_note: ShortText = Field(
+        "", description="When one guardian's answer suffices: why, and how the other was sought."
+    )
+    show_old_content: bool | None = Field(
+        None,
+        description="Reopening only: the guardians' answer whether participants see what was "
+        "written before the log was closed.",
+    )
+
+    @model_validator(mode="after")
+    def _closed_when_done(self) -> ConsentRequest:
+        if (self.state == "open") != (self.closed_on is None):
+            raise ValueError("closed_on is set once the request is answered or cancelled")
         return self

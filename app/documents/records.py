@@ -1,4 +1,4 @@
-"""Attachments, level changes and baton handovers."""
+"""Attachments, level changes, baton handovers and the log's changes of state."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from app.documents.base import DocumentBase
-from app.documents.fields import BtiLevel, DocumentId, ShortText, UserId
+from app.documents.fields import BtiLevel, DocumentId, LogStatus, ShortText, UserId
 
 
 class Attachment(DocumentBase):
@@ -29,7 +29,7 @@ class Attachment(DocumentBase):
 
 
 class LevelChange(DocumentBase):
-    """A change of BTI level, with the reason in the body."""
+    """A change of BTI level, with the reason in the body; the overview shows the history."""
 
     kind: Literal["level_change"] = Field("level_change", description="Document kind.")
     from_level: BtiLevel
@@ -45,15 +45,70 @@ class LevelChange(DocumentBase):
 
 
 class BatonHandover(DocumentBase):
-    """The baton passes from one holder to another; nobody lets go first."""
+    """The baton passes from one holder to another; nobody lets go first.
+
+    A handover is *offered* by the holder (or assigned by the unit leader) and
+    stays pending, with the old holder keeping every duty and right, until the
+    new holder *accepts* it (seeds 002, 004); it may be *declined* by them or
+    *withdrawn* by whoever offered it. Records written before handovers could
+    wait were accepted at once, hence the default.
+    """
 
     kind: Literal["baton_handover"] = Field("baton_handover", description="Document kind.")
     from_holder: DocumentId = Field(description="Participant handing the baton on.")
     to_holder: DocumentId = Field(description="Participant taking it over.")
-    handed_over_on: date = Field(description="Date of the handover.")
+    state: Literal["offered", "accepted", "declined", "withdrawn"] = Field(
+        "accepted", description="Offered and waiting, or how it was answered."
+    )
+    offered_by: UserId | None = Field(
+        None, description="Opaque id of who offered it (the holder, or the unit leader)."
+    )
+    offered_on: date | None = Field(None, description="When the handover was offered.")
+    handed_over_on: date | None = Field(
+        None, description="Date the new holder took over (accepted)."
+    )
+    answered_on: date | None = Field(None, description="When it was declined or withdrawn.")
 
     @model_validator(mode="after")
     def _two_people(self) -> BatonHandover:
         if self.from_holder == self.to_holder:
             raise ValueError("the baton must pass to another participant")
+        if (self.state == "accepted") != (self.handed_over_on is not None):
+            raise ValueError("handed_over_on is the date an accepted handover took effect")
+        if (self.state in ("declined", "withdrawn")) != (self.answered_on is not None):
+            raise ValueError("answered_on is the date a handover was declined or withdrawn")
+        return self
+
+    @property
+    def pending(self) -> bool:
+        """Offered and not yet answered."""
+        return self.state == "offered"
+
+
+class StatusChange(DocumentBase):
+    """One step of the log's life: who took it, when, from which state to which, and why.
+
+    Written in the same commit as the overview's new state, so the overview
+    page and the archive can tell the log's life without reading Git metadata.
+    """
+
+    kind: Literal["status_change"] = Field("status_change", description="Document kind.")
+    step: Literal[
+        "activate", "make_passive", "reactivate", "close", "reopen", "archive", "block"
+    ] = Field(description="The life-cycle step (app/lifecycle/machine.py).")
+    from_status: LogStatus = Field(description="State before the step.")
+    to_status: LogStatus = Field(description="State after the step.")
+    changed_on: date = Field(description="Date of the step, in Norway.")
+    changed_by: UserId = Field(description="Opaque id of who took it.")
+    reason: ShortText = Field("", description="Closing reason or cause, as a code.")
+    note: ShortText = Field("", description="What the person taking the step wrote.")
+    old_content_visible: bool | None = Field(
+        None,
+        description="On reopening: whether the participants see what was written before.",
+    )
+
+    @model_validator(mode="after")
+    def _is_a_change(self) -> StatusChange:
+        if self.from_status == self.to_status:
+            raise ValueError("from_status and to_status are the same")
         return self

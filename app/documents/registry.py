@@ -10,8 +10,8 @@ from app.documents.base import DocumentBase
 from app.documents.errors import FieldProblem, InvalidDocument
 from app.documents.meetings import CalendarEntry, Meeting, Message, MinutesAmendment
 from app.documents.overview import Initiative, LogOverview, Presentation
-from app.documents.people import Consent, Guardian, Participant
-from app.documents.records import Attachment, BatonHandover, LevelChange
+from app.documents.people import Consent, ConsentRequest, Guardian, Participant
+from app.documents.records import Attachment, BatonHandover, LevelChange, StatusChange
 from app.documents.work import Activity, Evaluation, Goal
 
 MODELS: dict[str, type[DocumentBase]] = {
@@ -29,10 +29,12 @@ MODELS: dict[str, type[DocumentBase]] = {
         CalendarEntry,
         Participant,
         Consent,
+        ConsentRequest,
         Guardian,
         Attachment,
         LevelChange,
         BatonHandover,
+        StatusChange,
     )
 }
 

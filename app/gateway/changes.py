@@ -22,6 +22,7 @@ from app.access import Action, Decision, Section, User
 from app.documents.base import DocumentBase
 from app.documents.fields import LogStatus
 from app.documents.meetings import Message
+from app.documents.overview import LogOverview
 from app.documents.people import Guardian, Participant
 from app.gateway.core import REVISION, PortalCore
 from app.gateway.errors import NoAccess
@@ -131,6 +132,7 @@ class Changes(PortalCore):
             check_meeting_rules(snapshot.documents, after, refs)
             self._check_messages(user, log_id, snapshot, after, refs)
             _check_guardians(user, snapshot, after, refs)
+            _check_lifecycle(snapshot, after, refs)
             if base != snapshot.revision:
                 if not logs.has_revision(log_id, base):
                     raise RuleViolation("stale_form", "the form's revision is not in this log")
@@ -251,6 +253,52 @@ def _check_guardians(
                 raise RuleViolation("guardian_unconfirmed", "a second person confirms a guardian")
         elif any(getattr(was, name) != getattr(new, name) for name in fixed):
             raise RuleViolation("guardian_unconfirmed", "a second person confirms a guardian")
+
+
+# Kinds only the life-cycle verbs write (app/gateway/consenting.py, baton.py, closing.py):
+# each of them is a step with its own rules, never a free edit.
+_LIFECYCLE_KINDS = frozenset(
+    {"consent", "consent_request", "baton_handover", "status_change", "level_change"}
+)
+# The overview's fields that say where the log is in its life, and whose it is.
+_LIFECYCLE_FIELDS = (
+    "status",
+    "holder",
+    "level",
+    "opened_on",
+    "closed_on",
+    "closing_reason",
+    "closing_note",
+    "reopened_on",
+    "hidden_before",
+    "municipality",
+    "unit_id",
+    "template",
+)
+
+
+def _check_lifecycle(
+    snapshot: LogSnapshot, after: dict[DocRef, DocumentBase], refs: list[DocRef]
+) -> None:
+    """Consent, the baton, the level and the state change only through their verbs.
+
+    The holder manages the overview and the consents section, so without this
+    the ordinary pipeline (or restoring an old version) could write a consent,
+    reopen a closed log or take the baton without the new holder's yes.
+    """
+    for ref in refs:
+        if ref.kind in _LIFECYCLE_KINDS:
+            raise RuleViolation("lifecycle_verb", "this is changed through its own step")
+        if ref.kind != "log":
+            continue
+        was, new = snapshot.overview, after.get(ref)
+        if not isinstance(new, LogOverview):
+            raise RuleViolation("overview_kept", "the overview of a log cannot be deleted")
+        if any(getattr(was, name) != getattr(new, name) for name in _LIFECYCLE_FIELDS) or (
+            was.subject.fnr,
+            was.subject.birth_date,
+        ) != (new.subject.fnr, new.subject.birth_date):
+            raise RuleViolation("lifecycle_verb", "this is changed through its own step")
 
 
 def _check_child_replies(snapshot: LogSnapshot, change: Change) -> None:

@@ -10,7 +10,10 @@ from functools import cache
 from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide, scope
 from app.audit import AccessEntry
 from app.documents.overview import LogOverview
+from app.gateway.baton import BatonVerbs
 from app.gateway.calendar import CalendarVerbs
+from app.gateway.closing import ClosingVerbs
+from app.gateway.consenting import ConsentVerbs
 from app.gateway.documents import DocumentVerbs
 from app.gateway.errors import NoAccess
 from app.gateway.guardians import GuardianVerbs
@@ -18,6 +21,7 @@ from app.gateway.history import HistoryVerbs
 from app.gateway.messages import MessageVerbs
 from app.gateway.people import People, resolve_people
 from app.gateway.sections import SECTION_OF_KIND
+from app.gateway.starting import StartVerbs
 from app.lifecycle.clock import oslo_date
 from app.logs.deadlines import overdue_count
 from app.logs.errors import DocumentNotFound, RuleViolation
@@ -114,7 +118,17 @@ class LogPage:
         return self.may_write(section) and (self.viewer.is_holder or self.wrote(created_by))
 
 
-class Portal(HistoryVerbs, CalendarVerbs, MessageVerbs, DocumentVerbs, GuardianVerbs):
+class Portal(
+    HistoryVerbs,
+    CalendarVerbs,
+    MessageVerbs,
+    DocumentVerbs,
+    GuardianVerbs,
+    StartVerbs,
+    ConsentVerbs,
+    BatonVerbs,
+    ClosingVerbs,
+):
     """The gateway's verbs over one instance (reading here; the rest in the mixed-in groups)."""
 
     def my_logs(self, user: User, now: datetime | None = None) -> list[LogSummary]:

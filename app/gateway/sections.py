@@ -15,8 +15,10 @@ SECTION_OF_KIND = {
     "calendar_entry": Section.MEETINGS,
     "participant": Section.PARTICIPANTS,
     "consent": Section.CONSENTS,
+    "consent_request": Section.CONSENTS,
     "guardian": Section.CONSENTS,
     "attachment": Section.ATTACHMENTS,
     "level_change": Section.OVERVIEW,
     "baton_handover": Section.PARTICIPANTS,
+    "status_change": Section.OVERVIEW,
 }

@@ -21,10 +21,12 @@ _FOLDERS = {
     "calendar_entry": "calendar",
     "participant": "participants",
     "consent": "consents",
+    "consent_request": "consent-requests",
     "guardian": "guardians",
     "attachment": "attachments",
     "level_change": "level-changes",
     "baton_handover": "handovers",
+    "status_change": "status-changes",
 }
 _KIND_OF_FOLDER = {folder: kind for kind, folder in _FOLDERS.items()}
 _ID = re.compile(r"^[a-z0-9]{8,32}$")

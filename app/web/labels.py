@@ -85,6 +85,8 @@ KIND = {
     "attachment": _l("File"),
     "level_change": _l("Change of level"),
     "baton_handover": _l("Handover of the baton"),
+    "status_change": _l("Change of state"),
+    "consent_request": _l("Consent request"),
 }
 FIELD = {
     "title": _l("Title"),

@@ -132,6 +132,8 @@ def _oracle(user: str, state: str, consent: str, action: Action) -> bool:
     writable = state == "active"
     if user in ("guardian1", "guardian2", "child"):
         return action == Action.READ or (action == Action.WRITE and writable)
+    if state == "passive":  # all consent withdrawn: the participants are out
+        return False
     covered = {
         "holder": ("valid", "reconsented", "school_only", "withdrawal_in_future"),
         "ppt": ("valid", "reconsented", "withdrawal_in_future"),

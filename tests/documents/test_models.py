@@ -33,6 +33,8 @@ REQUIRED_KINDS = {
     "attachment",
     "level_change",
     "baton_handover",
+    "status_change",
+    "consent_request",
 }
 
 

@@ -72,7 +72,11 @@ def test_a_holder_who_names_themself_a_guardian_gets_nothing_from_it(fresh_app: 
     holder = User(STAFF["hilde"].user_id, UserKind.STAFF)
     kari = snapshot(app, nora).of_kind(Consent)[0]
     forged = kari.revised(id=new_document_id(), given_by_name="Hilde", given_by_fnr=HILDE_FNR)
-    portal.change(holder, nora, Change((forged,)), expected_revision=head(app, nora))
+    with pytest.raises(RuleViolation) as refused:  # consent is given only through its verbs
+        portal.change(holder, nora, Change((forged,)), expected_revision=head(app, nora))
+    assert refused.value.code == "lifecycle_verb"
+    # Even stored beneath the gateway, it proves nothing.
+    instance.logs.save(nora, [forged], expected_revision=head(app, nora), actor_id="s-4f1c2a7e")
     assert hilde_at_home.get(f"/logg/{nora}/").status_code == 404
     # Nor can the holder mark the record confirmed, through any path.
     confirmed = registered.revised(confirmed_by=STAFF["bjorn"].user_id, confirmed_on=date.today())

@@ -1,0 +1,198 @@
+"""The baton and the level: handing the log on, and saying how much help the child needs.
+
+A handover is offered by the holder (or the unit leader of the log's unit)
+and is pending until the new holder accepts it; until then the old holder
+keeps every duty and right (seeds 002, 004). The new holder may decline it and
+whoever offered it may withdraw it. Every handover is a dated document in the
+history, and the log never has zero holders: the holder changes in the same
+commit as the acceptance. The holder changes the BTI level with a date and a
+reason; the overview shows the level and its history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from app.access import LogFacts, Section, User
+from app.documents.fields import LogStatus
+from app.documents.people import Participant
+from app.documents.records import BatonHandover, LevelChange
+from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, doc_ref, require
+from app.lifecycle.clock import oslo_date
+from app.lifecycle.machine import Actor
+from app.logs.events import Action as Event
+from app.logs.ids import new_document_id
+from app.logs.layout import DocRef
+from app.logs.snapshot import LogSnapshot
+
+# The baton passes while the log is being worked in, or waits for consent.
+_WORKING = frozenset({LogStatus.PENDING, LogStatus.ACTIVE})
+
+
+class BatonVerbs(LifecycleCore):
+    """The handover and level verbs of :class:`app.gateway.Portal`."""
+
+    def offer_baton(
+        self,
+        user: User,
+        log_id: str,
+        to_participant: str,
+        *,
+        seen_revision: str,
+        form_key: str = "",
+        service: str = "",
+    ) -> str:
+        """Offer the baton to another participant (a member of staff); the new revision."""
+        target = doc_ref(log_id, "participant", to_participant)
+
+        def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
+            actors = self._actors(user, snapshot, facts, now)
+            require(bool(actors & {Actor.HOLDER, Actor.UNIT_LEADER}), log_id)
+            require(snapshot.overview.status in _WORKING, log_id)
+            if any(h.pending for h in snapshot.of_kind(BatonHandover)):
+                raise LifecycleRefused("handover_pending")
+            found = snapshot.documents.get(target)
+            staff = self.instance.directory.snapshot().staff
+            if (
+                not isinstance(found, Participant)
+                or found.left_on is not None
+                or found.id == snapshot.overview.holder
+                or found.user_id not in staff
+                or not staff[found.user_id].active
+            ):
+                raise LifecycleRefused("handover_target")
+            offer = BatonHandover(
+                id=new_document_id(),
+                from_holder=snapshot.overview.holder,
+                to_holder=found.id,
+                state="offered",
+                offered_by=user.principal,
+                offered_on=oslo_date(now),
+            )
+            basis = "holder" if Actor.HOLDER in actors else "unit_leader:handover"
+            return Built([offer], basis, Section.PARTICIPANTS, Event.HANDOVER)
+
+        return self._commit_step(
+            user,
+            log_id,
+            seen_revision=seen_revision,
+            watched=(target,),
+            build=build,
+            form_key=form_key,
+            service=service,
+        )
+
+    def answer_baton(
+        self,
+        user: User,
+        log_id: str,
+        handover_id: str,
+        *,
+        answer: str,
+        seen_revision: str,
+        form_key: str = "",
+        service: str = "",
+    ) -> str:
+        """The offered holder accepts or declines; whoever offered it may withdraw it.
+
+        ``answer`` is "accept", "decline" or "withdraw"; accepting makes the
+        new holder the holder in the same commit.
+        """
+        ref = doc_ref(log_id, "baton_handover", handover_id)
+        if answer not in ("accept", "decline", "withdraw"):
+            raise ValueError(answer)
+
+        def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
+            found = snapshot.documents.get(ref)
+            require(isinstance(found, BatonHandover) and found.pending, log_id)
+            assert isinstance(found, BatonHandover)
+            require(snapshot.overview.status in _WORKING, log_id)
+            today = oslo_date(now)
+            receiver = snapshot.documents.get(DocRef("participant", found.to_holder))
+            is_receiver = (
+                isinstance(receiver, Participant)
+                and receiver.left_on is None
+                and receiver.user_id == user.principal
+            )
+            actors = self._actors(user, snapshot, facts, now)
+            if answer == "withdraw":
+                require(found.offered_by == user.principal or Actor.HOLDER in actors, log_id)
+                return Built(
+                    [found.revised(state="withdrawn", answered_on=today)],
+                    "holder" if Actor.HOLDER in actors else "unit_leader:handover",
+                    Section.PARTICIPANTS,
+                    Event.HANDOVER,
+                )
+            require(is_receiver, log_id)
+            if answer == "decline":
+                return Built(
+                    [found.revised(state="declined", answered_on=today)],
+                    "handover:receiver",
+                    Section.PARTICIPANTS,
+                    Event.HANDOVER,
+                )
+            if found.from_holder != snapshot.overview.holder:
+                raise LifecycleRefused("handover_stale")  # the baton moved another way meanwhile
+            accepted = found.revised(state="accepted", handed_over_on=today)
+            overview = snapshot.overview.revised(holder=found.to_holder)
+            return Built(
+                [accepted, overview], "handover:receiver", Section.PARTICIPANTS, Event.HANDOVER
+            )
+
+        return self._commit_step(
+            user,
+            log_id,
+            seen_revision=seen_revision,
+            watched=(ref,),
+            build=build,
+            form_key=form_key,
+            service=service,
+        )
+
+    def change_level(
+        self,
+        user: User,
+        log_id: str,
+        *,
+        level: int,
+        changed_on: date,
+        reason: str,
+        seen_revision: str,
+        form_key: str = "",
+        service: str = "",
+    ) -> str:
+        """The holder changes the BTI level from a date, with a reason; the new revision."""
+
+        def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
+            actors = self._actors(user, snapshot, facts, now)
+            require(Actor.HOLDER in actors, log_id)
+            overview = snapshot.overview
+            require(overview.status == LogStatus.ACTIVE, log_id)
+            if not 0 <= level <= 3:
+                raise LifecycleRefused("bad_level")
+            if level == overview.level:
+                raise LifecycleRefused("same_level")
+            if not reason.strip():
+                raise LifecycleRefused("reason_required")
+            if changed_on > oslo_date(now) or changed_on < overview.opened_on:
+                raise LifecycleRefused("level_date")
+            holder = overview.holder
+            change = LevelChange(
+                id=new_document_id(),
+                from_level=overview.level,
+                to_level=level,
+                changed_on=changed_on,
+                decided_by=holder,
+                body=reason.strip(),
+            )
+            return Built([change, overview.revised(level=level)], "holder", Section.OVERVIEW)
+
+        return self._commit_step(
+            user,
+            log_id,
+            seen_revision=seen_revision,
+            watched=(DocRef("log", log_id),),
+            build=build,
+            form_key=form_key,
+            service=service,
+        )

@@ -1,0 +1,460 @@
+"""Consent as a workflow: the holder asks, the family answers per service, and withdraws.
+
+The holder asks (to start the log, for a new service, a transition, a
+renewal, insight, or to reopen it). Each confirmed guardian (or the youth from
+the consent age) answers digitally, service by service, yes or no; an answer
+can be changed (the old one is withdrawn, the history keeps both). When the
+request is fully answered (everyone asked, or one person and the holder's
+note why that suffices) and consent lets a service in, the log takes its next
+step in the same commit: a pending log becomes active, a passive one active
+again, a closed one reopened. Withdrawing consent is as easy as giving it:
+all of it, or one service; when nothing is left in force the log becomes
+passive in the same commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from app.access import LogFacts, Section, User, covered_services
+from app.access.facts import facts_from_documents
+from app.documents.base import DocumentBase
+from app.documents.fields import LogStatus, Service
+from app.documents.people import Consent, ConsentRequest, Guardian
+from app.gateway.errors import NoAccess
+from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, doc_ref, require
+from app.lifecycle.clock import oslo_date
+from app.lifecycle.consents import consent_state, in_force, period_end
+from app.lifecycle.machine import Actor, Step
+from app.logs.codec import ref_of
+from app.logs.ids import new_document_id
+from app.logs.layout import DocRef
+from app.logs.snapshot import LogSnapshot
+
+# What a request may be for, in which state of the log.
+_PURPOSES = {
+    LogStatus.PENDING: frozenset({"create"}),
+    LogStatus.ACTIVE: frozenset({"new_service", "transition", "renewal", "insight"}),
+    LogStatus.CLOSED: frozenset({"reopen"}),
+}
+
+
+# Where an answer can still change something (not in a blocked or archived log).
+_ANSWERABLE = frozenset({LogStatus.PENDING, LogStatus.ACTIVE, LogStatus.PASSIVE, LogStatus.CLOSED})
+
+
+class ConsentVerbs(LifecycleCore):
+    """The consent verbs of :class:`app.gateway.Portal`."""
+
+    # -- the holder asks -------------------------------------------------------
+
+    def request_consent(
+        self,
+        user: User,
+        log_id: str,
+        *,
+        purpose: str,
+        services: Iterable[Service],
+        seen_revision: str,
+        form_key: str = "",
+        service: str = "",
+    ) -> str:
+        """The holder asks the family for consent; returns the new revision."""
+        wanted = sorted(set(services))
+
+        def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
+            overview = snapshot.overview
+            actors = self._actors(user, snapshot, facts, now)
+            require(Actor.HOLDER in actors, log_id)
+            if purpose not in _PURPOSES.get(overview.status, frozenset()):
+                raise LifecycleRefused("wrong_purpose")
+            if not wanted:
+                raise LifecycleRefused("no_services")
+            if any(r.state == "open" for r in snapshot.of_kind(ConsentRequest)):
+                raise LifecycleRefused("request_open")
+            request = ConsentRequest(
+                id=new_document_id(),
+                purpose=purpose,
+                services=wanted,
+                requested_by=user.principal,
+                requested_on=oslo_date(now),
+            )
+            return Built([request], "holder", Section.CONSENTS)
+
+        return self._commit_step(
+            user,
+            log_id,
+            seen_revision=seen_revision,
+            watched=(),
+            build=build,
+            form_key=form_key,
+            service=service,
+        )
+
+    def note_single_guardian(
+        self,
+        user: User,
+        log_id: str,
+        request_id: str,
+        *,
+        note: str,
+        seen_revision: str,
+        form_key: str = "",
+        service: str = "",
+    ) -> str:
+        """The holder writes why one guardian's answer suffices (and how the other was sought)."""
+        ref = doc_ref(log_id, "consent_request", request_id)
+
+        def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
+            actors = self._actors(user, snapshot, facts, now)
+            require(Actor.HOLDER in actors, log_id)
+            request = _open_request(snapshot, ref)
+            if not note.strip():
+                raise LifecycleRefused("note_required")
+            noted = request.revised(single_guardian_note=note.strip())
+            documents = self._settle(snapshot, [noted], actors, user, now)
+            return Built(documents, "holder", Section.CONSENTS)
+
+        return self._commit_step(
+            user,
+            log_id,
+            seen_revision=seen_revision,
+            watched=(ref,),
+            build=build,
+            form_key=form_key,
+            service=service,
+        )
+
+    # -- the family answers ----------------------------------------------------
+
+    def answer_consent(
+        self,
+        user: User,
+        log_id: str,
+        request_id: str,
+        *,
+        consented: Iterable[Service],
+        refused: Iterable[Service],
+        include_guardians: bool = True,
+        show_old_content: bool | None = None,
+        seen_revision: str,
+        form_key: str = "",
+        service: str = "",
+    ) -> str:
+        """A guardian (or the youth) answers a request, service by service; the new revision.
+
+        Every service asked about is answered yes or no ("answer_every_service").
+        An earlier answer by the same person is withdrawn and replaced.
+        """
+        ref = doc_ref(log_id, "consent_request", request_id)
+        yes, no = frozenset(consented), frozenset(refused)
+
+        def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
+            require(snapshot.overview.status in _ANSWERABLE, log_id)
+            request = _open_request(snapshot, ref)
+            today = oslo_date(now)
+            giver = self._giver(user, snapshot, today)
+            require(giver is not None, log_id)
+            assert giver is not None
+            fnr, name, role = giver
+            if yes & no or (yes | no) != set(request.services):
+                raise LifecycleRefused("answer_every_service")
+            if request.purpose == "reopen" and show_old_content is None:
+                raise LifecycleRefused("answer_old_content")
+            replaced = [
+                c.revised(withdrawn_at=now, withdrawal_note="answer changed")
+                for c in snapshot.of_kind(Consent)
+                if c.request == request.id and c.given_by_fnr == fnr and c.withdrawn_at is None
+            ]
+            answer = Consent(
+                id=new_document_id(),
+                given_by_name=name,
+                given_by_fnr=fnr,
+                role=role,
+                purpose=request.purpose,
+                services=sorted(yes),
+                refused=sorted(no),
+                valid_from=today,
+                valid_until=period_end(
+                    today, self.instance.settings.lifecycle.consent_period_months
+                ),
+                method="digital",
+                include_guardians=include_guardians if role == "subject" else True,
+                request=request.id,
+                show_old_content=show_old_content if request.purpose == "reopen" else None,
+            )
+            actors = self._actors(user, snapshot, facts, now) | {
+                Actor.YOUTH if role == "subject" else Actor.GUARDIAN
+            }
+            documents = self._settle(snapshot, [*replaced, answer, request], actors, user, now)
+            return Built(documents, "youth" if role == "subject" else "guardian", Section.CONSENTS)
+
+        return self._commit_step(
+            user,
+            log_id,
+            seen_revision=seen_revision,
+            watched=(ref,),
+            build=build,
+            form_key=form_key,
+            service=service,
+        )
+
+    def renew_consent(
+        self,
+        user: User,
+        log_id: str,
+        *,
+        seen_revision: str,
+        form_key: str = "",
+        service: str = "",
+    ) -> str:
+        """One click: the family gives again the consent that ran out or was withdrawn.
+
+        The new consent covers the services of the person's latest consent,
+        from today for a new period. A passive log becomes active again.
+        """
+
+        def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
+            today = oslo_date(now)
+            giver = self._giver(user, snapshot, today)
+            require(giver is not None, log_id)
+            assert giver is not None
+            fnr, name, role = giver
+            require(snapshot.overview.status in (LogStatus.ACTIVE, LogStatus.PASSIVE), log_id)
+            own = [c for c in snapshot.of_kind(Consent) if c.given_by_fnr == fnr and c.services]
+            if not own:
+                raise LifecycleRefused("nothing_to_renew")
+            latest = max(own, key=lambda c: (c.valid_from, c.id))
+            if in_force(latest, today) and latest.valid_until > today + _lead(self):
+                raise LifecycleRefused("nothing_to_renew")
+            renewed = Consent(
+                id=new_document_id(),
+                given_by_name=name,
+                given_by_fnr=fnr,
+                role=role,
+                purpose="renewal",
+                services=latest.services,
+                valid_from=today,
+                valid_until=period_end(
+                    today, self.instance.settings.lifecycle.consent_period_months
+                ),
+                method="digital",
+                include_guardians=latest.include_guardians,
+            )
+            actors = self._actors(user, snapshot, facts, now) | {
+                Actor.YOUTH if role == "subject" else Actor.GUARDIAN
+            }
+            documents = self._settle(snapshot, [renewed], actors, user, now)
+            return Built(documents, "youth" if role == "subject" else "guardian", Section.CONSENTS)
+
+        return self._commit_step(
+            user,
+            log_id,
+            seen_revision=seen_revision,
+            watched=(),
+            build=build,
+            form_key=form_key,
+            service=service,
+        )
+
+    def withdraw_consent(
+        self,
+        user: User,
+        log_id: str,
+        *,
+        consent_id: str | None = None,
+        only: Service | None = None,
+        note: str = "",
+        seen_revision: str,
+        form_key: str = "",
+        service: str = "",
+    ) -> str:
+        """Withdraw one's own consent: one consent, one service of it, or (no id) all of it.
+
+        Withdrawing one service withdraws the consent and gives a new one for the
+        rest, so the history shows both. If no service is left with consent in
+        force, the log becomes passive in the same commit.
+        """
+        watched = (doc_ref(log_id, "consent", consent_id),) if consent_id else ()
+
+        def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
+            today = oslo_date(now)
+            giver = self._giver(user, snapshot, today, answering=False)
+            require(giver is not None, log_id)
+            assert giver is not None
+            fnr = giver[0]
+            require(
+                snapshot.overview.status
+                in (LogStatus.PENDING, LogStatus.ACTIVE, LogStatus.PASSIVE),
+                log_id,
+            )
+            mine = [
+                c
+                for c in snapshot.of_kind(Consent)
+                if c.given_by_fnr == fnr and c.services and in_force(c, today)
+            ]
+            if consent_id is not None:
+                mine = [c for c in mine if c.id == consent_id]
+                require(bool(mine), log_id)
+            if not mine:
+                raise LifecycleRefused("nothing_to_withdraw")
+            changed: list[DocumentBase] = []
+            for consent in mine:
+                if only is not None and only not in consent.services:
+                    continue
+                changed.append(consent.revised(withdrawn_at=now, withdrawal_note=note.strip()))
+                rest = [s for s in consent.services if s != only] if only is not None else []
+                if rest:
+                    changed.append(
+                        consent.revised(
+                            id=new_document_id(),
+                            services=rest,
+                            refused=[],
+                            valid_from=today,
+                            request=None,
+                        )
+                    )
+            if not changed:
+                raise LifecycleRefused("nothing_to_withdraw")
+            actors = self._actors(user, snapshot, facts, now) | {
+                Actor.YOUTH if giver[2] == "subject" else Actor.GUARDIAN
+            }
+            documents = self._settle(snapshot, changed, actors, user, now)
+            return Built(
+                documents, "youth" if giver[2] == "subject" else "guardian", Section.CONSENTS
+            )
+
+        return self._commit_step(
+            user,
+            log_id,
+            seen_revision=seen_revision,
+            watched=watched,
+            build=build,
+            form_key=form_key,
+            service=service,
+        )
+
+    # -- internals -------------------------------------------------------------
+
+    def _giver(
+        self, user: User, snapshot: LogSnapshot, today: date, answering: bool = True
+    ) -> tuple[str, str, str] | None:
+        """(fødselsnummer, name, role) of a user who gives consent in this log, or None.
+
+        From the consent age the youth answers; before it, a confirmed guardian.
+        A guardian may still withdraw what they gave after the youth came of age
+        (``answering`` false): a withdrawal is never refused to the one who consented.
+        """
+        overview = snapshot.overview
+        principal = self.instance.index.person_principal
+        state = consent_state(
+            snapshot.documents.values(),
+            today,
+            self.youth_age,
+            self.instance.logs.guardianship.guardians(
+                overview.subject.fnr, snapshot.documents.values()
+            ),
+        )
+        if user.principal == principal(overview.subject.fnr):
+            if state.youth_decides:
+                subject = overview.subject
+                return subject.fnr, f"{subject.given_name} {subject.family_name}", "subject"
+            return None
+        for guardian in snapshot.of_kind(Guardian):
+            if not guardian.is_confirmed or principal(guardian.fnr) != user.principal:
+                continue
+            if answering and guardian.fnr not in state.askable:
+                return None
+            return guardian.fnr, guardian.name, "guardian"
+        return None
+
+    def _settle(
+        self,
+        snapshot: LogSnapshot,
+        changed: list[DocumentBase],
+        actors: frozenset[Actor],
+        user: User,
+        now: datetime,
+    ) -> list[DocumentBase]:
+        """The changed consent documents plus the step they lead to, if any.
+
+        An open request that is now fully answered is closed; then a pending log
+        with consent in force becomes active, a passive one active again, a
+        closed one reopened (hiding the old content unless everyone answering
+        agreed to show it). An active log with no consent left becomes passive.
+        """
+        today = oslo_date(now)
+        after = dict(snapshot.documents)
+        after.update({ref_of(d): d for d in changed})
+        overview = snapshot.overview
+        guardians = self.instance.logs.guardianship.guardians(overview.subject.fnr, after.values())
+        state = consent_state(after.values(), today, self.youth_age, guardians)
+        documents = list(changed)
+        completed: ConsentRequest | None = None
+        for index, document in enumerate(documents):
+            if (
+                isinstance(document, ConsentRequest)
+                and document.state == "open"
+                and state.complete(document)
+            ):
+                completed = document.revised(state="answered", closed_on=today)
+                if document.purpose == "reopen":
+                    answers = [c for c in state.current if c.request == document.id]
+                    completed = completed.revised(
+                        show_old_content=all(c.show_old_content for c in answers)
+                    )
+                documents[index] = completed
+        after.update({ref_of(d): d for d in documents})
+        facts = facts_from_documents(
+            snapshot.log_id,
+            after.values(),
+            self.instance.index.person_principal,
+            self.instance.logs.guardianship,
+        )
+        covered = covered_services(facts, now, self.youth_age)
+        status = overview.status
+        steps: list[DocumentBase] = []
+        if status == LogStatus.PENDING and covered and completed is not None:
+            steps = self._step(overview, Step.ACTIVATE, actors, user, today)
+        elif status == LogStatus.PASSIVE and covered:
+            steps = self._step(overview, Step.REACTIVATE, actors, user, today)
+        elif (
+            status == LogStatus.CLOSED
+            and covered
+            and completed is not None
+            and completed.purpose == "reopen"
+        ):
+            visible = bool(completed.show_old_content)
+            steps = self._step(
+                overview,
+                Step.REOPEN,
+                actors,
+                user,
+                today,
+                old_content_visible=visible,
+                closed_on=None,
+                closing_reason=None,
+                closing_note="",
+                reopened_on=today,
+                hidden_before=None if visible else snapshot.revision,
+            )
+        elif status == LogStatus.ACTIVE and not covered:
+            steps = self._step(
+                overview, Step.MAKE_PASSIVE, actors, user, today, reason="consent_withdrawn"
+            )
+        return documents + steps
+
+
+def _open_request(snapshot: LogSnapshot, ref: DocRef) -> ConsentRequest:
+    found = snapshot.documents.get(ref)
+    if not isinstance(found, ConsentRequest):
+        raise NoAccess(snapshot.log_id)
+    if found.state != "open":
+        raise LifecycleRefused("request_closed")
+    return found
+
+
+def _lead(portal: LifecycleCore) -> timedelta:
+    """How long before expiry a consent may be renewed (the reminder's window)."""
+    return timedelta(days=portal.instance.settings.lifecycle.reminder_days)
