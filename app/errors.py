@@ -63,6 +63,39 @@ RULES = {
 }
 
 
+# Life-cycle refusals (LifecycleRefused.code and StepRefused.code) → message.
+STEP_REFUSALS = {
+    "wrong_state": _l("The log is not in a state where this can be done now."),
+    "not_yours": _l("This step is not yours to take in this log."),
+    "not_now": _l("This cannot be done now."),
+    "bad_fnr": _l("Check the number: it must be a valid fødselsnummer."),
+    "bad_level": _l("Choose one of the levels offered."),
+    "not_your_unit": _l("Choose a unit you work in."),
+    "bad_holder": _l(
+        "Choose yourself as holder, or (as unit leader) a member of staff of the unit."
+    ),
+    "log_exists": _l("This child already has a log."),
+    "wrong_purpose": _l("That kind of consent request does not fit the log's state."),
+    "no_services": _l("Choose at least one service."),
+    "request_open": _l("A consent request is already waiting for answers."),
+    "request_closed": _l("This request has already been answered or cancelled."),
+    "note_required": _l("Write a short note."),
+    "answer_every_service": _l("Answer yes or no for every service."),
+    "answer_old_content": _l("Say whether the earlier content is to be shown again."),
+    "nothing_to_renew": _l("There is no consent to renew right now."),
+    "nothing_to_withdraw": _l("There is no consent of yours in force to withdraw."),
+    "handover_pending": _l(
+        "A handover is already waiting for an answer. Withdraw it before offering a new one."
+    ),
+    "handover_target": _l("The baton can only be handed to a member of staff who takes part."),
+    "handover_stale": _l("The baton has moved since this was offered. Ask for a new handover."),
+    "same_level": _l("The log is already at that level."),
+    "reason_required": _l("Write why the level changes."),
+    "level_date": _l("The date must be between the day the log started and today."),
+    "bad_reason": _l("Choose a reason."),
+}
+
+
 def _page(status: int, title: str, message: str) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, title=title, message=message), status
 

@@ -6,13 +6,29 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.access import User, UserKind
+from app.access import StaffRole, User, UserKind
 from app.blueprints.context import portal
+from app.documents.fields import LogTemplate
+from app.documents.fnr import is_valid_pid
+from app.errors import STEP_REFUSALS
 from app.gateway.guardians import ConfirmationRefused
+from app.gateway.lifecycle import LifecycleRefused
+from app.gateway.starting import LogAlreadyExists, NewLog
 from app.logs.errors import EditConflict, RuleViolation
 from app.web.users import current_user, login_required
+
+TEMPLATES = {
+    "kindergarten": _l("Kindergarten"),
+    "school": _l("School"),
+    "health_station": _l("Health station"),
+    "pregnancy": _l("Pregnancy (the log is about the mother)"),
+}
 
 REFUSALS = {
     "registered_it": _l("You registered this guardian yourself; someone else must confirm it."),
@@ -82,3 +98,108 @@ def answer_guardian(log_id: str, guardian_id: str) -> Response:
         done = _("The guardian is confirmed.") if answer == "confirm" else _("It is turned down.")
         flash(done, "success")
     return redirect(url_for("staff.guardians_to_confirm"))
+
+
+class StartForm(FlaskForm):  # type: ignore[misc]
+    """Who the new log is about, from which template and level, and who holds it."""
+
+    given_name = StringField(
+        _l("Given name"), validators=[DataRequired(_l("Fill in this field.")), Length(max=200)]
+    )
+    family_name = StringField(
+        _l("Family name"), validators=[DataRequired(_l("Fill in this field.")), Length(max=200)]
+    )
+    fnr = PasswordField(  # typed once, never drawn back
+        _l("Fødselsnummer (11 digits)"),
+        validators=[DataRequired(_l("Fill in this field."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    template = SelectField(
+        _l("Template"), choices=[SelectChoice(k, v) for k, v in TEMPLATES.items()]
+    )
+    level = SelectField(_l("Starting BTI level"))
+    unit = SelectField(_l("Unit"))
+    holder = SelectField(_l("Holder"))
+
+    def validate_fnr(self, field: PasswordField) -> None:
+        """Eleven digits that make a real number (test numbers only outside production)."""
+        number = "".join((field.data or "").split())
+        settings = portal().instance.settings
+        synthetic = settings.allow_synthetic_pids or not settings.production
+        if not is_valid_pid(number, allow_synthetic=synthetic):
+            raise ValidationError(_l("Check the number: it must be a valid fødselsnummer."))
+        field.data = number
+
+
+def _start_form(user: User) -> StartForm:
+    """The start form with the choices this member of staff has."""
+    instance = portal().instance
+    directory = instance.directory.snapshot()
+    member = directory.staff.get(user.principal)
+    if member is None or not member.active or not member.unit_ids:
+        abort(404)
+    form = StartForm()
+    form.level.choices = [
+        SelectChoice(str(level), _("Level %(level)d", level=level))
+        for level in instance.settings.lifecycle.start_levels
+    ]
+    form.unit.choices = [
+        SelectChoice(u, directory.units[u].name if u in directory.units else u)
+        for u in member.unit_ids
+    ]
+    holders = [SelectChoice(member.user_id, _("Me (%(name)s)", name=member.name))]
+    if StaffRole.UNIT_LEADER in user.staff_roles:
+        holders += [
+            SelectChoice(m.user_id, m.name)
+            for m in sorted(directory.staff.values(), key=lambda m: m.name)
+            if m.active and m.user_id != member.user_id and set(m.unit_ids) & set(member.unit_ids)
+        ]
+    form.holder.choices = holders
+    return form
+
+
+@bp.route("/ny-logg", methods=["GET", "POST"])
+@login_required(UserKind.STAFF)
+def start_log() -> Response | str | tuple[str, int]:
+    """Start a log for a child: it waits for consent, seen only by its holder."""
+    user = _staff()
+    form = _start_form(user)
+    if request.method == "GET":
+        form.level.data = form.level.choices[0].value
+        return render_template("staff/start_log.html", form=form)
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            log_id = portal().start_log(
+                user,
+                NewLog(
+                    fnr=form.fnr.data,
+                    given_name=form.given_name.data,
+                    family_name=form.family_name.data,
+                    template=LogTemplate(form.template.data),
+                    level=int(form.level.data),
+                    unit_id=form.unit.data,
+                    holder_user_id=form.holder.data,
+                ),
+            )
+        except LogAlreadyExists as exists:
+            problem = (
+                _(
+                    "This child already has a stafettlogg. Contact %(unit)s, or the BTI "
+                    "coordinator, to take part in it.",
+                    unit=exists.unit_name,
+                )
+                if exists.unit_name
+                else _("This child already has a stafettlogg. Contact the BTI coordinator.")
+            )
+        except LifecycleRefused as refused:
+            problem = str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"]))
+        else:
+            flash(
+                _("The log is started. Register the guardians and ask for their consent."),
+                "success",
+            )
+            if form.holder.data != user.principal:
+                return redirect(url_for("staff.my_logs"))
+            return redirect(url_for("log.consents", log_id=log_id))
+    return render_template("staff/start_log.html", form=form, problem=problem), 400

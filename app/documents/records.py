@@ -99,6 +99,9 @@ class StatusChange(DocumentBase):
     from_status: LogStatus = Field(description="State before the step.")
     to_status: LogStatus = Field(description="State after the step.")
     changed_on: date = Field(description="Date of the step, in Norway.")
+    changed_at: AwareDatetime = Field(
+        description="When the step was taken, to order a day's steps."
+    )
     changed_by: UserId = Field(description="Opaque id of who took it.")
     reason: ShortText = Field("", description="Closing reason or cause, as a code.")
     note: ShortText = Field("", description="What the person taking the step wrote.")

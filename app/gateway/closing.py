@@ -61,7 +61,7 @@ class ClosingVerbs(LifecycleCore):
                 Step.CLOSE,
                 actors,
                 user,
-                today,
+                now,
                 reason=reason.value,
                 note=note.strip(),
                 closed_on=today,

@@ -416,9 +416,9 @@ class ConsentVerbs(LifecycleCore):
         status = overview.status
         steps: list[DocumentBase] = []
         if status == LogStatus.PENDING and covered and completed is not None:
-            steps = self._step(overview, Step.ACTIVATE, actors, user, today)
+            steps = self._step(overview, Step.ACTIVATE, actors, user, now)
         elif status == LogStatus.PASSIVE and covered:
-            steps = self._step(overview, Step.REACTIVATE, actors, user, today)
+            steps = self._step(overview, Step.REACTIVATE, actors, user, now)
         elif (
             status == LogStatus.CLOSED
             and covered
@@ -431,7 +431,7 @@ class ConsentVerbs(LifecycleCore):
                 Step.REOPEN,
                 actors,
                 user,
-                today,
+                now,
                 old_content_visible=visible,
                 closed_on=None,
                 closing_reason=None,
@@ -441,7 +441,7 @@ class ConsentVerbs(LifecycleCore):
             )
         elif status == LogStatus.ACTIVE and not covered:
             steps = self._step(
-                overview, Step.MAKE_PASSIVE, actors, user, today, reason="consent_withdrawn"
+                overview, Step.MAKE_PASSIVE, actors, user, now, reason="consent_withdrawn"
             )
         return documents + steps
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from app.access import Action, Decision, LogFacts, Section, StaffRole, User, UserKind, decide
 from app.documents.base import DocumentBase
@@ -97,7 +97,7 @@ class LifecycleCore(PortalCore):
         step: Step,
         actors: frozenset[Actor],
         user: User,
-        today: date,
+        now: datetime,
         *,
         reason: str = "",
         note: str = "",
@@ -111,7 +111,8 @@ class LifecycleCore(PortalCore):
             step=step.value,
             from_status=overview.status,
             to_status=target,
-            changed_on=today,
+            changed_on=oslo_date(now),
+            changed_at=now,
             changed_by=user.principal,
             reason=reason,
             note=note,

@@ -24,6 +24,8 @@ from app.web.users import current_user
 from app.writing import Advice
 
 STATUS = {
+    "pending": _l("Waiting for consent"),
+    "blocked": _l("Blocked"),
     "active": _l("Active"),
     "passive": _l("Passive"),
     "closed": _l("Closed"),
@@ -129,9 +131,35 @@ SECTION = {
 }
 ACCESS_ACTION = {
     "write": _l("changed"),
+    "lookup": _l("tried to start a new log and was told this one exists"),
     "download": _l("downloaded a document"),
     "delete": _l("deleted"),
     "restore": _l("restored an old version"),
+}
+CONSENT_PURPOSE = {
+    "create": _l("Starting the log"),
+    "new_service": _l("A new service"),
+    "transition": _l("A transition (for example from kindergarten to school)"),
+    "renewal": _l("Renewal"),
+    "insight": _l("Insight into the log for a service"),
+    "reopen": _l("Reopening the log"),
+}
+CLOSING_REASON = {
+    "goals_reached": _l("The goals are reached"),
+    "individual_plan": _l("An individual plan (IP) takes over"),
+    "consent_withdrawn": _l("Consent was withdrawn"),
+    "moved_away": _l("The child moved away"),
+    "deletion_demanded": _l("Deletion was demanded"),
+    "other": _l("Other reason"),
+}
+STEP = {
+    "activate": _l("Consent in place: the log is active"),
+    "make_passive": _l("All consent withdrawn: the log is passive"),
+    "reactivate": _l("New consent: the log is active again"),
+    "close": _l("The log was closed"),
+    "reopen": _l("The log was reopened"),
+    "archive": _l("The log was archived"),
+    "block": _l("The log was blocked"),
 }
 # An address a mail link may carry: no ?, &, % or spaces that could add recipients or headers.
 PLAIN_EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\Z")
@@ -183,10 +211,21 @@ def entry_title(page: Any, ref: DocRef) -> str:
     )
 
 
+BASIS = {
+    "youth": _l("The log is about me"),
+    "start": _l("Started the log"),
+    "start:exists": _l("Tried to start a log"),
+    "handover:receiver": _l("Offered the baton"),
+    "unit_leader:handover": _l("Unit leader"),
+    "pending:holder": _l("Holder"),
+    "pending:family": _l("Guardian"),
+}
+
+
 def _basis(value: str) -> str:
     if value.startswith("consent:"):
         return str(_l("Consent for the service"))
-    return str(RELATION.get(value, value))
+    return str(BASIS.get(value) or RELATION.get(value, value))
 
 
 def _date(value: date | None) -> str:
@@ -227,6 +266,9 @@ def init_app(app: Flask) -> None:
         "history_action_label": HISTORY_ACTION,
         "kind_label": KIND,
         "field_label": FIELD,
+        "purpose_label": CONSENT_PURPOSE,
+        "closing_reason_label": CLOSING_REASON,
+        "step_label": STEP,
     }
     for name, table in lookups.items():
         function = (lambda t: lambda value: str(t.get(value, value)))(table)

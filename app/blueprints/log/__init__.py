@@ -14,6 +14,7 @@ bp = Blueprint("log", __name__, url_prefix="/logg/<log_id>")
 # The section modules register their routes on ``bp`` when imported.
 _SECTIONS = (
     "calendar",
+    "consent_pages",
     "documents",
     "guardians",
     "history",
@@ -22,6 +23,7 @@ _SECTIONS = (
     "overview",
     "participants",
     "profile",
+    "stages",
     "work",
 )
 for _section in _SECTIONS:

@@ -1,0 +1,377 @@
+"""Consent through the gateway: the holder asks, the family answers and withdraws.
+
+The holder asks for consent for some services (to start the log, for a new
+service, a transition, a renewal, insight, or to reopen it), and may write why
+one guardian's answer suffices. A confirmed guardian (or the youth from the
+consent age) answers each service yes or no, renews a consent that ran out
+with one click, and withdraws consent (all of it or one service) as easily as
+it was given. Each form calls one verb of app/gateway/consenting.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from app.access import Section
+from app.blueprints.context import portal
+from app.blueprints.log import bp
+from app.blueprints.log.common import (
+    Answer,
+    document,
+    open_page,
+    record_shown,
+    showing,
+    submission_key,
+    viewer,
+)
+from app.blueprints.log.forms import TITLE_MAX, ConfirmForm, DocumentForm, _text
+from app.blueprints.log.meeting_forms import CheckboxesField
+from app.blueprints.log.steps import run_step
+from app.documents.fields import LogStatus, Service
+from app.documents.people import Consent, ConsentRequest
+from app.errors import STEP_REFUSALS
+from app.gateway import LogPage, NoAccess
+from app.gateway.lifecycle import LifecycleRefused
+from app.lifecycle.machine import StepRefused
+from app.logs.errors import EditConflict, RuleViolation
+from app.web.consent_view import consent_view
+from app.web.forms import SERVICE_LABELS
+from app.web.labels import CONSENT_PURPOSE
+from app.web.users import current_service, login_required
+
+_PURPOSES_NOW = {
+    LogStatus.PENDING: ("create",),
+    LogStatus.ACTIVE: ("new_service", "transition", "renewal", "insight"),
+    LogStatus.CLOSED: ("reopen",),
+}
+_FAMILY = ("guardian", "subject")
+
+
+class RequestForm(DocumentForm):
+    """What the consent is for, and which services it asks about."""
+
+    text_fields = ()
+    purpose = SelectField(_l("What the consent is for"), validators=[InputRequired()])
+    services = CheckboxesField(
+        _l("Services asked about"),
+        validators=[InputRequired(_l("Choose at least one service."))],
+    )
+
+    def changes(self) -> dict[str, Any]:
+        """The purpose and the services."""
+        return {"purpose": self.purpose.data, "services": [Service(s) for s in self.services.data]}
+
+
+class SingleGuardianForm(DocumentForm):
+    """Why one guardian's answer suffices, and how the other was sought."""
+
+    text_fields = ()
+    note = _text(_l("Why one guardian's consent is enough"), limit=TITLE_MAX * 5, required=True)
+
+    def changes(self) -> dict[str, Any]:
+        """The note."""
+        return {"note": self.note.data.strip()}
+
+
+class WithdrawForm(DocumentForm):
+    """Withdraw all of a consent, or one of its services, with an optional note."""
+
+    text_fields = ()
+    only = SelectField(_l("What you withdraw"))
+    note = _text(_l("Note (optional)"), limit=TITLE_MAX * 5)
+
+    def changes(self) -> dict[str, Any]:
+        """Which service (empty: all of it) and the note."""
+        return {"only": self.only.data or "", "note": (self.note.data or "").strip()}
+
+
+def _answer_form(request: ConsentRequest, youth: bool) -> DocumentForm:
+    """A yes/no question per service asked about (and, on reopening, about the old content)."""
+    yes_no = [SelectChoice("yes", _l("Yes, I consent")), SelectChoice("no", _l("No"))]
+    fields: dict[str, Any] = {
+        f"service_{s.value}": RadioField(
+            SERVICE_LABELS[s.value],
+            choices=yes_no,
+            validators=[InputRequired(_l("Answer yes or no."))],
+        )
+        for s in request.services
+    }
+    if request.purpose == "reopen":
+        fields["show_old_content"] = RadioField(
+            _l("May the participants see what was written before the log was closed?"),
+            choices=[
+                SelectChoice("yes", _l("Yes")),
+                SelectChoice("no", _l("No, only what is written from now on")),
+            ],
+            validators=[InputRequired(_l("Answer yes or no."))],
+        )
+    if youth:
+        fields["include_guardians"] = BooleanField(
+            _l("My guardians may keep reading the log"), default=True
+        )
+
+    def changes(self: DocumentForm) -> dict[str, Any]:
+        chosen = {s: self[f"service_{s.value}"].data for s in request.services}
+        return {
+            "consented": [s for s, a in chosen.items() if a == "yes"],
+            "refused": [s for s, a in chosen.items() if a == "no"],
+            "show_old_content": (self["show_old_content"].data == "yes")
+            if "show_old_content" in self
+            else None,
+            "include_guardians": bool(self["include_guardians"].data)
+            if "include_guardians" in self
+            else True,
+        }
+
+    namespace = {**fields, "text_fields": (), "changes": changes}
+    meta: Any = type(DocumentForm)  # WTForms' FormMeta binds the fields of a new form class
+    form_class = meta("AnswerForm", (DocumentForm,), namespace)
+    return form_class()  # type: ignore[no-any-return]
+
+
+def _back(log_id: str) -> str:
+    return url_for("log.consents", log_id=log_id)
+
+
+def _page_for(log_id: str, allowed: Any) -> LogPage:
+    """The consents page for a viewer ``allowed(page)`` admits; a refusal is not a read."""
+    page = open_page(log_id, Section.CONSENTS, record=False)
+    if not allowed(page):
+        raise NoAccess(log_id)
+    if showing():
+        record_shown(page)
+    return page
+
+
+def _holder(page: LogPage) -> bool:
+    return page.viewer.is_holder
+
+
+def _request(page: LogPage, request_id: str) -> ConsentRequest:
+    found = document(page, "consent_request", request_id)
+    if not isinstance(found, ConsentRequest) or found.state != "open":
+        raise NoAccess(page.log_id)
+    return found
+
+
+@bp.route("/samtykker/be-om", methods=["GET", "POST"])
+@login_required()
+def request_consent(log_id: str) -> Answer:
+    """The holder asks the family for consent to some services."""
+    page = _page_for(log_id, lambda p: _holder(p) and p.overview.status in _PURPOSES_NOW)
+    form = RequestForm()
+    purposes = _PURPOSES_NOW[page.overview.status]
+    form.purpose.choices = [SelectChoice(p, CONSENT_PURPOSE[p]) for p in purposes]
+    form.services.choices = [SelectChoice(s.value, SERVICE_LABELS[s.value]) for s in Service]
+    wanted = sorted({p.service.value for p in page.snapshot.of_kind_active_participants()})
+
+    def act(values: dict[str, Any], revision: str, key: str) -> object:
+        return portal().request_consent(
+            viewer(),
+            log_id,
+            purpose=values["purpose"],
+            services=values["services"],
+            seen_revision=revision,
+            form_key=key,
+            service=current_service(),
+        )
+
+    return run_step(
+        page,
+        form,
+        act,
+        done=_back(log_id),
+        message=_("The consent request is sent. The guardians answer it when they log in."),
+        heading=_("Ask for consent"),
+        intro=_(
+            "The guardians (or the youth, from the age of consent) answer yes or no for each "
+            "service. A service sees nothing in the log before it has consent."
+        ),
+        nav="consents",
+        nav_back=_back(log_id),
+        save_label=_("Ask for consent"),
+        initial={"purpose": purposes[0], "services": ",".join(wanted)},
+    )
+
+
+@bp.route("/samtykker/<request_id>/svar", methods=["GET", "POST"])
+@login_required()
+def answer_consent(log_id: str, request_id: str) -> Answer:
+    """A guardian (or the youth) answers a consent request, yes or no per service."""
+    page = _page_for(log_id, lambda p: p.viewer.relation in _FAMILY)
+    request = _request(page, request_id)
+    form = _answer_form(request, youth=page.viewer.relation == "subject")
+
+    def act(values: dict[str, Any], revision: str, key: str) -> object:
+        return portal().answer_consent(
+            viewer(),
+            log_id,
+            request_id,
+            seen_revision=revision,
+            form_key=key,
+            service=current_service(),
+            **values,
+        )
+
+    return run_step(
+        page,
+        form,
+        act,
+        done=_back(log_id),
+        message=_(
+            "Thank you. Your answer is saved, and you can change or withdraw it at any time."
+        ),
+        template="log/consent_answer.html",
+        request=request,
+        months=portal().instance.settings.lifecycle.consent_period_months,
+        nav="consents",
+        nav_back=_back(log_id),
+        initial={"include_guardians": "y"},
+    )
+
+
+@bp.route("/samtykker/<request_id>/ett-samtykke", methods=["GET", "POST"])
+@login_required()
+def single_guardian(log_id: str, request_id: str) -> Answer:
+    """The holder writes why one guardian's answer is enough (and how the other was sought)."""
+    page = _page_for(log_id, _holder)
+    _request(page, request_id)
+
+    def act(values: dict[str, Any], revision: str, key: str) -> object:
+        return portal().note_single_guardian(
+            viewer(),
+            log_id,
+            request_id,
+            note=values["note"],
+            seen_revision=revision,
+            form_key=key,
+            service=current_service(),
+        )
+
+    return run_step(
+        page,
+        SingleGuardianForm(),
+        act,
+        done=_back(log_id),
+        message=_("The note is saved."),
+        heading=_("Go on with one guardian's consent"),
+        intro=_(
+            "Both guardians with parental responsibility are asked. If only one can answer, "
+            "write why, and how you tried to reach the other."
+        ),
+        nav="consents",
+        nav_back=_back(log_id),
+    )
+
+
+@bp.route("/samtykker/<consent_id>/trekk", methods=["GET", "POST"])
+@login_required()
+def withdraw_consent(log_id: str, consent_id: str) -> Answer:
+    """The one who consented withdraws it: all of it, or one service."""
+    page = _page_for(log_id, lambda p: p.viewer.relation in _FAMILY)
+    found = document(page, "consent", consent_id)
+    if not isinstance(found, Consent) or found.withdrawn_at is not None or not found.services:
+        raise NoAccess(log_id)
+    form = WithdrawForm()
+    form.only.choices = [SelectChoice("", _("All of it"))] + [
+        SelectChoice(s.value, _("Only %(service)s", service=SERVICE_LABELS[s.value]))
+        for s in found.services
+    ]
+
+    def act(values: dict[str, Any], revision: str, key: str) -> object:
+        return portal().withdraw_consent(
+            viewer(),
+            log_id,
+            consent_id=consent_id,
+            only=Service(values["only"]) if values["only"] else None,
+            note=values["note"],
+            seen_revision=revision,
+            form_key=key,
+            service=current_service(),
+        )
+
+    return run_step(
+        page,
+        form,
+        act,
+        done=_back(log_id),
+        message=_("The consent is withdrawn."),
+        heading=_("Withdraw consent"),
+        intro=_(
+            "You can withdraw your consent at any time. The services it covered lose access "
+            "to the log at once. If no consent is left, the log becomes passive: you can "
+            "still read it, close it or ask for it to be deleted."
+        ),
+        nav="consents",
+        nav_back=_back(log_id),
+        save_label=_("Withdraw consent"),
+    )
+
+
+@bp.route("/samtykker/trekk-alt", methods=["GET", "POST"])
+@login_required()
+def withdraw_all(log_id: str) -> Answer:
+    """Withdraw every consent one has given in this log, in one step."""
+    page = _page_for(log_id, lambda p: p.viewer.relation in _FAMILY)
+
+    def act(values: dict[str, Any], revision: str, key: str) -> object:
+        return portal().withdraw_consent(
+            viewer(),
+            log_id,
+            seen_revision=revision,
+            form_key=key,
+            service=current_service(),
+        )
+
+    return run_step(
+        page,
+        ConfirmForm(),
+        act,
+        done=_back(log_id),
+        message=_("All your consent is withdrawn."),
+        heading=_("Withdraw all your consent?"),
+        intro=_(
+            "The services lose access to the log at once. If no consent is left, the log "
+            "becomes passive: you can still read it, close it or ask for it to be deleted."
+        ),
+        nav="consents",
+        nav_back=_back(log_id),
+        save_label=_("Withdraw all consent"),
+    )
+
+
+@bp.post("/samtykker/forny")
+@login_required()
+def renew_consent(log_id: str) -> Response:
+    """One click: the family gives again the consent that ran out (or runs out soon)."""
+    _page_for(log_id, lambda p: p.viewer.relation in _FAMILY)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired. Try again."), "warning")
+        return redirect(_back(log_id))
+    try:
+        portal().renew_consent(
+            viewer(),
+            log_id,
+            seen_revision=form.revision.data or "",
+            form_key=submission_key(form.form_key.data or ""),
+            service=current_service(),
+        )
+    except (LifecycleRefused, StepRefused) as refused:
+        flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "warning")
+    except (EditConflict, RuleViolation):
+        flash(_("The log changed while you had the page open. Check it and try again."), "warning")
+    else:
+        flash(_("The consent is renewed."), "success")
+    return redirect(_back(log_id))
+
+
+bp.add_app_template_global(consent_view, "consent_view")
