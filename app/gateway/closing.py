@@ -47,6 +47,10 @@ class ClosingVerbs(LifecycleCore):
         service: str = "",
     ) -> str:
         """Close the log with a reason ("other" needs a note); the new revision."""
+        try:
+            reason = ClosingReason(reason)
+        except ValueError:
+            raise LifecycleRefused("bad_reason") from None
         if reason not in CLOSING_REASONS:
             raise LifecycleRefused("bad_reason")
         if reason == ClosingReason.OTHER and not note.strip():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -17,6 +17,7 @@ from app.access import (
     StaffRole,
     User,
     UserKind,
+    covered_services,
     decide,
 )
 from app.documents.fields import LogStatus, Service
@@ -307,3 +308,31 @@ def test_a_consent_ends_at_midnight_in_norway_not_in_utc() -> None:
     after = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)  # 00:30 in Oslo on 1 July
     assert decide(USERS["ppt"], log, Action.READ, Section.WORK, before)
     assert not decide(USERS["ppt"], log, Action.READ, Section.WORK, after)
+
+
+def _school_log(
+    consents: tuple[ConsentFact, ...], former: frozenset[str] = frozenset()
+) -> LogFacts:
+    return replace(_log("active", consents), former_guardians=former)
+
+
+def test_a_refusal_in_a_guardians_latest_answer_keeps_the_service_out() -> None:
+    refusal = replace(_consent("c3", "p-g2", set()), refused=frozenset({Service.PPT}))
+    log = _school_log((_consent("c1", "p-g1", BOTH), refusal))
+    assert covered_services(log, NOW) == {Service.SCHOOL}
+    # Consenting later (a new answer, the refusal withdrawn) lets it in.
+    changed = replace(refusal, withdrawn_at=NOW - timedelta(hours=1))
+    again = _consent("c4", "p-g2", {Service.PPT}, start=NOW.date())
+    assert (
+        covered_services(_school_log((_consent("c1", "p-g1", BOTH), changed, again)), NOW) == BOTH
+    )
+
+
+def test_a_withdrawal_by_a_guardian_ended_since_still_counts() -> None:
+    withdrawn = _consent("c1", "p-g3", BOTH, withdrawn=datetime(2026, 11, 1, tzinfo=UTC))
+    log = _school_log((withdrawn, _consent("c2", "p-g1", BOTH)), former=frozenset({"p-g3"}))
+    assert covered_services(log, NOW) == frozenset()
+    # A consent given by a guardian after that withdrawal lets the services in again.
+    later = _consent("c5", "p-g1", BOTH, start=date(2026, 11, 2))
+    log = _school_log((withdrawn, later), former=frozenset({"p-g3"}))
+    assert covered_services(log, NOW) == BOTH
