@@ -80,6 +80,9 @@ STEP_REFUSALS = {
     "request_open": _l("A consent request is already waiting for answers."),
     "request_closed": _l("This request has already been answered or cancelled."),
     "note_required": _l("Write a short note."),
+    "note_needs_one_answer": _l(
+        "This is for when one guardian has answered and the other cannot be reached."
+    ),
     "answer_every_service": _l("Answer yes or no for every service."),
     "answer_old_content": _l("Say whether the earlier content is to be shown again."),
     "nothing_to_renew": _l("There is no consent to renew right now."),

@@ -198,7 +198,9 @@ def _pending(
         (action == Action.READ and section in _PENDING_FAMILY_READS)
         or (action == Action.MANAGE and section == Section.CONSENTS)
     )
-    return _allow("pending:family") if allowed else DENY
+    if not allowed:
+        return DENY
+    return _allow("pending:youth" if adult else "pending:family")
 
 
 def _guardian_may_enter(user: User, log: LogFacts, now: datetime, adult: bool) -> bool:
@@ -302,7 +304,8 @@ def _coverage(service: Service, log: LogFacts, now: datetime, adult: bool) -> st
             if last is not None:
                 return None  # this person withdrew and has not consented again
             continue
-        latest = max(current, key=lambda c: c.valid_from)
+        # The latest answer decides; on the same day a refusal wins (deny by default).
+        latest = max(current, key=lambda c: (c.valid_from, service in c.refused))
         if service in latest.refused:
             return None  # this person's latest answer refuses the service
         given = max((c for c in current if service in c.services), key=lambda c: c.valid_from)

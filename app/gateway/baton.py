@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.access import LogFacts, Section, User
+from app.access import Action, LogFacts, Section, User, UserKind, decide
 from app.documents.fields import LogStatus
 from app.documents.people import Participant
 from app.documents.records import BatonHandover, LevelChange
@@ -59,6 +59,7 @@ class BatonVerbs(LifecycleCore):
                 or found.id == snapshot.overview.holder
                 or found.user_id not in staff
                 or not staff[found.user_id].active
+                or not self._staff_may_read(found.user_id, facts, now)
             ):
                 raise LifecycleRefused("handover_target")
             offer = BatonHandover(
@@ -131,6 +132,9 @@ class BatonVerbs(LifecycleCore):
                     Section.PARTICIPANTS,
                     Event.HANDOVER,
                 )
+            member = self.instance.directory.snapshot().staff.get(user.principal)
+            if member is None or not member.active:
+                raise LifecycleRefused("handover_target")
             if found.from_holder != snapshot.overview.holder:
                 raise LifecycleRefused("handover_stale")  # the baton moved another way meanwhile
             accepted = found.revised(state="accepted", handed_over_on=today)
@@ -148,6 +152,11 @@ class BatonVerbs(LifecycleCore):
             form_key=form_key,
             service=service,
         )
+
+    def _staff_may_read(self, user_id: str, facts: LogFacts, now: datetime) -> bool:
+        """Whether a member of staff could open the log now (a new holder must)."""
+        staff = User(user_id, UserKind.STAFF)
+        return bool(decide(staff, facts, Action.READ, Section.OVERVIEW, now, self.youth_age))
 
     def change_level(
         self,

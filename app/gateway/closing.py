@@ -16,7 +16,7 @@ from app.documents.base import DocumentBase
 from app.documents.fields import ClosingReason
 from app.documents.people import ConsentRequest
 from app.documents.records import BatonHandover
-from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused
+from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, require
 from app.lifecycle.clock import oslo_date
 from app.lifecycle.machine import Actor, Step
 from app.logs.events import Action as Event
@@ -59,6 +59,7 @@ class ClosingVerbs(LifecycleCore):
         def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
             today = oslo_date(now)
             actors = self._actors(user, snapshot, facts, now)
+            require(bool(actors & {Actor.HOLDER, Actor.GUARDIAN, Actor.YOUTH}), log_id)
             overview = snapshot.overview
             documents: list[DocumentBase] = self._step(
                 overview,

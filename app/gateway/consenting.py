@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from app.access import LogFacts, Section, User, covered_services
+from app.access import Action, LogFacts, Section, User, covered_services, decide
 from app.access.facts import facts_from_documents
 from app.documents.base import DocumentBase
 from app.documents.fields import LogStatus, Service
@@ -25,7 +25,7 @@ from app.documents.people import Consent, ConsentRequest, Guardian
 from app.gateway.errors import NoAccess
 from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, doc_ref, require
 from app.lifecycle.clock import oslo_date
-from app.lifecycle.consents import consent_state, in_force, period_end
+from app.lifecycle.consents import ConsentState, consent_state, in_force, period_end
 from app.lifecycle.machine import Actor, Step
 from app.logs.codec import ref_of
 from app.logs.ids import new_document_id
@@ -112,6 +112,10 @@ class ConsentVerbs(LifecycleCore):
             request = _open_request(snapshot, ref)
             if not note.strip():
                 raise LifecycleRefused("note_required")
+            state = self._state(snapshot, oslo_date(now))
+            answered = state.answered(request)
+            if not answered or answered == state.askable:
+                raise LifecycleRefused("note_needs_one_answer")
             noted = request.revised(single_guardian_note=note.strip())
             documents = self._settle(snapshot, [noted], actors, user, now)
             return Built(documents, "holder", Section.CONSENTS)
@@ -152,11 +156,11 @@ class ConsentVerbs(LifecycleCore):
 
         def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
             require(snapshot.overview.status in _ANSWERABLE, log_id)
-            request = _open_request(snapshot, ref)
             today = oslo_date(now)
             giver = self._giver(user, snapshot, today)
             require(giver is not None, log_id)
             assert giver is not None
+            request = _open_request(snapshot, ref)
             fnr, name, role = giver
             if yes & no or (yes | no) != set(request.services):
                 raise LifecycleRefused("answer_every_service")
@@ -222,6 +226,7 @@ class ConsentVerbs(LifecycleCore):
             assert giver is not None
             fnr, name, role = giver
             require(snapshot.overview.status in (LogStatus.ACTIVE, LogStatus.PASSIVE), log_id)
+            require(self._reads(user, facts, now), log_id)
             own = [c for c in snapshot.of_kind(Consent) if c.given_by_fnr == fnr and c.services]
             if not own:
                 raise LifecycleRefused("nothing_to_renew")
@@ -284,11 +289,8 @@ class ConsentVerbs(LifecycleCore):
             require(giver is not None, log_id)
             assert giver is not None
             fnr = giver[0]
-            require(
-                snapshot.overview.status
-                in (LogStatus.PENDING, LogStatus.ACTIVE, LogStatus.PASSIVE),
-                log_id,
-            )
+            require(snapshot.overview.status in _ANSWERABLE, log_id)
+            require(self._reads(user, facts, now), log_id)
             mine = [
                 c
                 for c in snapshot.of_kind(Consent)
@@ -305,12 +307,11 @@ class ConsentVerbs(LifecycleCore):
                     continue
                 changed.append(consent.revised(withdrawn_at=now, withdrawal_note=note.strip()))
                 rest = [s for s in consent.services if s != only] if only is not None else []
-                if rest:
+                if rest or consent.refused:  # what was refused stays refused
                     changed.append(
                         consent.revised(
                             id=new_document_id(),
                             services=rest,
-                            refused=[],
                             valid_from=today,
                             request=None,
                         )
@@ -369,6 +370,18 @@ class ConsentVerbs(LifecycleCore):
             return guardian.fnr, guardian.name, "guardian"
         return None
 
+    def _reads(self, user: User, facts: LogFacts, now: datetime) -> bool:
+        """Whether the user may read the log now (a guardian the youth left out may not)."""
+        return bool(decide(user, facts, Action.READ, Section.OVERVIEW, now, self.youth_age))
+
+    def _state(self, snapshot: LogSnapshot, today: date) -> ConsentState:
+        """The consent state of the log at ``snapshot`` on ``today``."""
+        documents = snapshot.documents.values()
+        guardians = self.instance.logs.guardianship.guardians(
+            snapshot.overview.subject.fnr, documents
+        )
+        return consent_state(documents, today, self.youth_age, guardians)
+
     def _settle(
         self,
         snapshot: LogSnapshot,
@@ -424,6 +437,7 @@ class ConsentVerbs(LifecycleCore):
             and covered
             and completed is not None
             and completed.purpose == "reopen"
+            and any(c.services for c in state.current if c.request == completed.id)
         ):
             visible = bool(completed.show_old_content)
             steps = self._step(

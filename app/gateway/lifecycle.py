@@ -87,7 +87,7 @@ class LifecycleCore(PortalCore):
             adult = age_on(facts.subject_birth_date, oslo_date(now)) >= self.youth_age
             if user.principal == facts.subject:
                 actors.add(Actor.YOUTH if adult else Actor.CHILD)
-            elif user.principal in facts.guardians and reads:
+            elif user.principal in facts.guardians and reads and not adult:
                 actors.add(Actor.GUARDIAN)
         return frozenset(actors) or frozenset({Actor.STRANGER})
 

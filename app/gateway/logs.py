@@ -257,7 +257,7 @@ class Portal(
             if decision.basis == "archive" and not mine:
                 relation = "archive"
         elif user.principal == facts.subject:
-            relation = "subject" if decision.basis == "subject" else "child"
+            relation = "subject" if decision.basis in ("subject", "pending:youth") else "child"
         else:
             relation = "guardian"
         return Viewer(user.principal, user.kind, relation, mine)

@@ -197,3 +197,18 @@ def test_a_status_record_names_only_steps_of_the_machine() -> None:
     allowed = set(StatusChange.model_fields["step"].annotation.__args__)  # type: ignore[union-attr]
     assert allowed == {s.value for s in Step} - {"shred"}
     assert Section.OVERVIEW  # the records live in the overview section
+
+
+def test_withdrawing_after_a_refusal_keeps_the_refused_service_out(instance: Instance) -> None:
+    """A guardian said yes to school and no to PPT; withdrawing the yes must not let PPT in."""
+    portal = Portal(instance)
+    log_id = _log(instance, [Service.SCHOOL, Service.PPT])
+    snapshot = instance.logs.snapshot(log_id)
+    mine = next(c for c in snapshot.of_kind(Consent) if c.given_by_fnr == MOTHER)
+    answer = mine.revised(services=[Service.SCHOOL], refused=[Service.PPT])
+    instance.logs.save(log_id, [answer], expected_revision=snapshot.revision, actor_id="s-holder01")
+    assert _covered(instance, log_id) == {Service.SCHOOL}
+    mother = _citizen(instance, MOTHER)
+    portal.withdraw_consent(mother, log_id, seen_revision=instance.logs.head(log_id))
+    assert _covered(instance, log_id) == frozenset()
+    assert instance.logs.snapshot(log_id).overview.status == LogStatus.PASSIVE

@@ -140,5 +140,8 @@ def route_path(app: Flask, rule: Rule, log_id: str) -> str:
         "message_id": first("message"),
         "participant_id": first("participant"),
         "guardian_id": first("guardian"),
+        "request_id": first("consent_request"),
+        "consent_id": first("consent"),
+        "handover_id": first("baton_handover"),
     }
     return str(rule.build({name: values[name] for name in rule.arguments})[1])
