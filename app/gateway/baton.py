@@ -100,14 +100,14 @@ class BatonVerbs(LifecycleCore):
         new holder the holder in the same commit.
         """
         ref = doc_ref(log_id, "baton_handover", handover_id)
-        if answer not in ("accept", "decline", "withdraw"):
-            raise ValueError(answer)
 
         def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
             found = snapshot.documents.get(ref)
             require(isinstance(found, BatonHandover) and found.pending, log_id)
             assert isinstance(found, BatonHandover)
             require(snapshot.overview.status in _WORKING, log_id)
+            if answer not in ("accept", "decline", "withdraw"):  # after the check: a 404 first
+                raise ValueError(answer)
             today = oslo_date(now)
             receiver = snapshot.documents.get(DocRef("participant", found.to_holder))
             is_receiver = (

@@ -94,6 +94,11 @@ CLOSED_LOG_READS = {
 }
 
 
+# The one step a holder takes in a closed log: asking the family to reopen it (a form
+# sent here without a purpose is refused as a bad form and changes nothing).
+CLOSED_LOG_STEPS = {"log.request_consent"}
+
+
 def test_a_closed_log_is_read_only_even_for_its_holder(app: Flask) -> None:
     client = app.test_client()
     login(client, "staff:hilde")
@@ -116,15 +121,16 @@ def test_a_closed_log_is_read_only_even_for_its_holder(app: Flask) -> None:
                     "direction": "up",
                 },
             )
-            assert answer.status_code == 404, rule.rule
+            expected_post = 400 if rule.endpoint in CLOSED_LOG_STEPS else 404
+            assert answer.status_code == expected_post, rule.rule
         if "log_id" in rule.arguments and "GET" in (rule.methods or ()):
             if not rule.endpoint.startswith("log."):
                 continue
             # The closed log has a meeting, a thread and a document, so each read is real.
             answer = client.get(route_path(app, rule, liam))
-            expected = 200 if rule.endpoint in CLOSED_LOG_READS else 404
+            expected = 200 if rule.endpoint in CLOSED_LOG_READS | CLOSED_LOG_STEPS else 404
             assert answer.status_code == expected, rule.rule
-            if expected == 200 and answer.mimetype == "text/html":
+            if rule.endpoint in CLOSED_LOG_READS and answer.mimetype == "text/html":
                 page = answer.data.decode()
                 assert 'method="post"' not in page.split("<main", 1)[1], rule.rule
     assert _heads(app) == before
