@@ -15,7 +15,9 @@ passive in the same commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from app.access import Action, LogFacts, Section, User, covered_services, decide
 from app.access.facts import facts_from_documents
@@ -33,11 +35,43 @@ from app.logs.layout import DocRef
 from app.logs.snapshot import LogSnapshot
 
 # What a request may be for, in which state of the log.
-_PURPOSES = {
+PURPOSES = {
     LogStatus.PENDING: frozenset({"create"}),
     LogStatus.ACTIVE: frozenset({"new_service", "transition", "renewal", "insight"}),
     LogStatus.CLOSED: frozenset({"reopen"}),
 }
+
+
+@dataclass(frozen=True)
+class Giver:
+    """Who gives (or withdraws) consent in a log: a confirmed guardian, or the youth."""
+
+    fnr: str
+    name: str
+    role: str  # "guardian" or "subject"
+
+    @property
+    def actor(self) -> Actor:
+        """As whom the state machine sees them."""
+        return Actor.YOUTH if self.role == "subject" else Actor.GUARDIAN
+
+    @property
+    def basis(self) -> str:
+        """What the access log records a change of theirs under."""
+        return "youth" if self.role == "subject" else "guardian"
+
+    def consent(self, today: date, months: int, **fields: Any) -> Consent:
+        """A digital consent from them, valid from ``today`` for ``months`` months."""
+        return Consent(
+            id=new_document_id(),
+            given_by_name=self.name,
+            given_by_fnr=self.fnr,
+            role=self.role,
+            valid_from=today,
+            valid_until=period_end(today, months),
+            method="digital",
+            **fields,
+        )
 
 
 # Where an answer can still change something (not in a blocked or archived log).
@@ -67,7 +101,7 @@ class ConsentVerbs(LifecycleCore):
             overview = snapshot.overview
             actors = self._actors(user, snapshot, facts, now)
             require(Actor.HOLDER in actors, log_id)
-            if purpose not in _PURPOSES.get(overview.status, frozenset()):
+            if purpose not in PURPOSES.get(overview.status, frozenset()):
                 raise LifecycleRefused("wrong_purpose")
             if not wanted:
                 raise LifecycleRefused("no_services")
@@ -158,10 +192,7 @@ class ConsentVerbs(LifecycleCore):
             require(snapshot.overview.status in _ANSWERABLE, log_id)
             today = oslo_date(now)
             giver = self._giver(user, snapshot, today)
-            require(giver is not None, log_id)
-            assert giver is not None
             request = _open_request(snapshot, ref)
-            fnr, name, role = giver
             if yes & no or (yes | no) != set(request.services):
                 raise LifecycleRefused("answer_every_service")
             if request.purpose == "reopen" and show_old_content is None:
@@ -169,30 +200,21 @@ class ConsentVerbs(LifecycleCore):
             replaced = [
                 c.revised(withdrawn_at=now, withdrawal_note="answer changed")
                 for c in snapshot.of_kind(Consent)
-                if c.request == request.id and c.given_by_fnr == fnr and c.withdrawn_at is None
+                if c.request == request.id and c.given_by_fnr == giver.fnr and not c.withdrawn_at
             ]
-            answer = Consent(
-                id=new_document_id(),
-                given_by_name=name,
-                given_by_fnr=fnr,
-                role=role,
+            answer = giver.consent(
+                today,
+                self._months(),
                 purpose=request.purpose,
                 services=sorted(yes),
                 refused=sorted(no),
-                valid_from=today,
-                valid_until=period_end(
-                    today, self.instance.settings.lifecycle.consent_period_months
-                ),
-                method="digital",
-                include_guardians=include_guardians if role == "subject" else True,
+                include_guardians=include_guardians if giver.role == "subject" else True,
                 request=request.id,
                 show_old_content=show_old_content if request.purpose == "reopen" else None,
             )
-            actors = self._actors(user, snapshot, facts, now) | {
-                Actor.YOUTH if role == "subject" else Actor.GUARDIAN
-            }
-            documents = self._settle(snapshot, [*replaced, answer, request], actors, user, now)
-            return Built(documents, "youth" if role == "subject" else "guardian", Section.CONSENTS)
+            return self._family_step(
+                user, snapshot, facts, now, giver, [*replaced, answer, request]
+            )
 
         return self._commit_step(
             user,
@@ -222,36 +244,24 @@ class ConsentVerbs(LifecycleCore):
         def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
             today = oslo_date(now)
             giver = self._giver(user, snapshot, today)
-            require(giver is not None, log_id)
-            assert giver is not None
-            fnr, name, role = giver
             require(snapshot.overview.status in (LogStatus.ACTIVE, LogStatus.PASSIVE), log_id)
             require(self._reads(user, facts, now), log_id)
-            own = [c for c in snapshot.of_kind(Consent) if c.given_by_fnr == fnr and c.services]
+            own = [
+                c for c in snapshot.of_kind(Consent) if c.given_by_fnr == giver.fnr and c.services
+            ]
             if not own:
                 raise LifecycleRefused("nothing_to_renew")
             latest = max(own, key=lambda c: (c.valid_from, c.id))
             if in_force(latest, today) and latest.valid_until > today + _lead(self):
                 raise LifecycleRefused("nothing_to_renew")
-            renewed = Consent(
-                id=new_document_id(),
-                given_by_name=name,
-                given_by_fnr=fnr,
-                role=role,
+            renewed = giver.consent(
+                today,
+                self._months(),
                 purpose="renewal",
                 services=latest.services,
-                valid_from=today,
-                valid_until=period_end(
-                    today, self.instance.settings.lifecycle.consent_period_months
-                ),
-                method="digital",
                 include_guardians=latest.include_guardians,
             )
-            actors = self._actors(user, snapshot, facts, now) | {
-                Actor.YOUTH if role == "subject" else Actor.GUARDIAN
-            }
-            documents = self._settle(snapshot, [renewed], actors, user, now)
-            return Built(documents, "youth" if role == "subject" else "guardian", Section.CONSENTS)
+            return self._family_step(user, snapshot, facts, now, giver, [renewed])
 
         return self._commit_step(
             user,
@@ -286,15 +296,12 @@ class ConsentVerbs(LifecycleCore):
         def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
             today = oslo_date(now)
             giver = self._giver(user, snapshot, today, answering=False)
-            require(giver is not None, log_id)
-            assert giver is not None
-            fnr = giver[0]
             require(snapshot.overview.status in _ANSWERABLE, log_id)
             require(self._reads(user, facts, now), log_id)
             mine = [
                 c
                 for c in snapshot.of_kind(Consent)
-                if c.given_by_fnr == fnr and c.services and in_force(c, today)
+                if c.given_by_fnr == giver.fnr and c.services and in_force(c, today)
             ]
             if consent_id is not None:
                 mine = [c for c in mine if c.id == consent_id]
@@ -318,13 +325,7 @@ class ConsentVerbs(LifecycleCore):
                     )
             if not changed:
                 raise LifecycleRefused("nothing_to_withdraw")
-            actors = self._actors(user, snapshot, facts, now) | {
-                Actor.YOUTH if giver[2] == "subject" else Actor.GUARDIAN
-            }
-            documents = self._settle(snapshot, changed, actors, user, now)
-            return Built(
-                documents, "youth" if giver[2] == "subject" else "guardian", Section.CONSENTS
-            )
+            return self._family_step(user, snapshot, facts, now, giver, changed)
 
         return self._commit_step(
             user,
@@ -340,35 +341,42 @@ class ConsentVerbs(LifecycleCore):
 
     def _giver(
         self, user: User, snapshot: LogSnapshot, today: date, answering: bool = True
-    ) -> tuple[str, str, str] | None:
-        """(fødselsnummer, name, role) of a user who gives consent in this log, or None.
+    ) -> Giver:
+        """The user as one who gives consent in this log; NoAccess for anyone else.
 
         From the consent age the youth answers; before it, a confirmed guardian.
         A guardian may still withdraw what they gave after the youth came of age
         (``answering`` false): a withdrawal is never refused to the one who consented.
         """
-        overview = snapshot.overview
+        subject = snapshot.overview.subject
         principal = self.instance.index.person_principal
-        state = consent_state(
-            snapshot.documents.values(),
-            today,
-            self.youth_age,
-            self.instance.logs.guardianship.guardians(
-                overview.subject.fnr, snapshot.documents.values()
-            ),
-        )
-        if user.principal == principal(overview.subject.fnr):
-            if state.youth_decides:
-                subject = overview.subject
-                return subject.fnr, f"{subject.given_name} {subject.family_name}", "subject"
-            return None
+        state = self._state(snapshot, today)
+        if user.principal == principal(subject.fnr) and state.youth_decides:
+            return Giver(subject.fnr, f"{subject.given_name} {subject.family_name}", "subject")
         for guardian in snapshot.of_kind(Guardian):
-            if not guardian.is_confirmed or principal(guardian.fnr) != user.principal:
-                continue
-            if answering and guardian.fnr not in state.askable:
-                return None
-            return guardian.fnr, guardian.name, "guardian"
-        return None
+            if guardian.is_confirmed and principal(guardian.fnr) == user.principal:
+                if answering and guardian.fnr not in state.askable:
+                    break
+                return Giver(guardian.fnr, guardian.name, "guardian")
+        raise NoAccess(snapshot.log_id)
+
+    def _family_step(
+        self,
+        user: User,
+        snapshot: LogSnapshot,
+        facts: LogFacts,
+        now: datetime,
+        giver: Giver,
+        changed: list[DocumentBase],
+    ) -> Built:
+        """Save what the family changed, with the step it leads to, as theirs."""
+        actors = self._actors(user, snapshot, facts, now) | {giver.actor}
+        documents = self._settle(snapshot, changed, actors, user, now)
+        return Built(documents, giver.basis, Section.CONSENTS)
+
+    def _months(self) -> int:
+        """How long a consent lasts here."""
+        return self.instance.settings.lifecycle.consent_period_months
 
     def _reads(self, user: User, facts: LogFacts, now: datetime) -> bool:
         """Whether the user may read the log now (a guardian the youth left out may not)."""

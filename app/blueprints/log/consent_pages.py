@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -23,35 +23,19 @@ from wtforms.validators import InputRequired
 from app.access import Section
 from app.blueprints.context import portal
 from app.blueprints.log import bp
-from app.blueprints.log.common import (
-    Answer,
-    document,
-    open_page,
-    record_shown,
-    showing,
-    submission_key,
-    viewer,
-)
+from app.blueprints.log.common import Answer, document
 from app.blueprints.log.forms import TITLE_MAX, ConfirmForm, DocumentForm, _text
 from app.blueprints.log.meeting_forms import CheckboxesField
-from app.blueprints.log.steps import run_step
-from app.documents.fields import LogStatus, Service
+from app.blueprints.log.steps import run_button, run_step, step_page
+from app.documents.fields import Service
 from app.documents.people import Consent, ConsentRequest
-from app.errors import STEP_REFUSALS
 from app.gateway import LogPage, NoAccess
-from app.gateway.lifecycle import LifecycleRefused
-from app.lifecycle.machine import StepRefused
-from app.logs.errors import EditConflict, RuleViolation
+from app.gateway.consenting import PURPOSES
 from app.web.consent_view import consent_view
 from app.web.forms import SERVICE_LABELS
 from app.web.labels import CONSENT_PURPOSE
-from app.web.users import current_service, login_required
+from app.web.users import login_required
 
-_PURPOSES_NOW = {
-    LogStatus.PENDING: ("create",),
-    LogStatus.ACTIVE: ("new_service", "transition", "renewal", "insight"),
-    LogStatus.CLOSED: ("reopen",),
-}
 _FAMILY = ("guardian", "subject")
 
 
@@ -89,8 +73,9 @@ class WithdrawForm(DocumentForm):
     note = _text(_l("Note (optional)"), limit=TITLE_MAX * 5)
 
     def changes(self) -> dict[str, Any]:
-        """Which service (empty: all of it) and the note."""
-        return {"only": self.only.data or "", "note": (self.note.data or "").strip()}
+        """Which service (none: all of it) and the note."""
+        only = Service(self.only.data) if self.only.data else None
+        return {"only": only, "note": (self.note.data or "").strip()}
 
 
 def _answer_form(request: ConsentRequest, youth: bool) -> DocumentForm:
@@ -141,18 +126,12 @@ def _back(log_id: str) -> str:
     return url_for("log.consents", log_id=log_id)
 
 
-def _page_for(log_id: str, allowed: Any) -> LogPage:
-    """The consents page for a viewer ``allowed(page)`` admits; a refusal is not a read."""
-    page = open_page(log_id, Section.CONSENTS, record=False)
-    if not allowed(page):
-        raise NoAccess(log_id)
-    if showing():
-        record_shown(page)
-    return page
-
-
 def _holder(page: LogPage) -> bool:
     return page.viewer.is_holder
+
+
+def _family(page: LogPage) -> bool:
+    return page.viewer.relation in _FAMILY
 
 
 def _request(page: LogPage, request_id: str) -> ConsentRequest:
@@ -166,28 +145,18 @@ def _request(page: LogPage, request_id: str) -> ConsentRequest:
 @login_required()
 def request_consent(log_id: str) -> Answer:
     """The holder asks the family for consent to some services."""
-    page = _page_for(log_id, lambda p: _holder(p) and p.overview.status in _PURPOSES_NOW)
+    page = step_page(
+        log_id, Section.CONSENTS, lambda p: _holder(p) and p.overview.status in PURPOSES
+    )
     form = RequestForm()
-    purposes = _PURPOSES_NOW[page.overview.status]
+    purposes = sorted(PURPOSES[page.overview.status], key=list(CONSENT_PURPOSE).index)
     form.purpose.choices = [SelectChoice(p, CONSENT_PURPOSE[p]) for p in purposes]
     form.services.choices = [SelectChoice(s.value, SERVICE_LABELS[s.value]) for s in Service]
     wanted = sorted({p.service.value for p in page.snapshot.of_kind_active_participants()})
-
-    def act(values: dict[str, Any], revision: str, key: str) -> object:
-        return portal().request_consent(
-            viewer(),
-            log_id,
-            purpose=values["purpose"],
-            services=values["services"],
-            seen_revision=revision,
-            form_key=key,
-            service=current_service(),
-        )
-
     return run_step(
         page,
         form,
-        act,
+        portal().request_consent,
         done=_back(log_id),
         message=_("The consent request is sent. The guardians answer it when they log in."),
         heading=_("Ask for consent"),
@@ -206,25 +175,13 @@ def request_consent(log_id: str) -> Answer:
 @login_required()
 def answer_consent(log_id: str, request_id: str) -> Answer:
     """A guardian (or the youth) answers a consent request, yes or no per service."""
-    page = _page_for(log_id, lambda p: p.viewer.relation in _FAMILY)
+    page = step_page(log_id, Section.CONSENTS, _family)
     request = _request(page, request_id)
-    form = _answer_form(request, youth=page.viewer.relation == "subject")
-
-    def act(values: dict[str, Any], revision: str, key: str) -> object:
-        return portal().answer_consent(
-            viewer(),
-            log_id,
-            request_id,
-            seen_revision=revision,
-            form_key=key,
-            service=current_service(),
-            **values,
-        )
-
     return run_step(
         page,
-        form,
-        act,
+        _answer_form(request, youth=page.viewer.relation == "subject"),
+        portal().answer_consent,
+        args=(request_id,),
         done=_back(log_id),
         message=_(
             "Thank you. Your answer is saved, and you can change or withdraw it at any time."
@@ -242,24 +199,13 @@ def answer_consent(log_id: str, request_id: str) -> Answer:
 @login_required()
 def single_guardian(log_id: str, request_id: str) -> Answer:
     """The holder writes why one guardian's answer is enough (and how the other was sought)."""
-    page = _page_for(log_id, _holder)
+    page = step_page(log_id, Section.CONSENTS, _holder)
     _request(page, request_id)
-
-    def act(values: dict[str, Any], revision: str, key: str) -> object:
-        return portal().note_single_guardian(
-            viewer(),
-            log_id,
-            request_id,
-            note=values["note"],
-            seen_revision=revision,
-            form_key=key,
-            service=current_service(),
-        )
-
     return run_step(
         page,
         SingleGuardianForm(),
-        act,
+        portal().note_single_guardian,
+        args=(request_id,),
         done=_back(log_id),
         message=_("The note is saved."),
         heading=_("Go on with one guardian's consent"),
@@ -276,7 +222,7 @@ def single_guardian(log_id: str, request_id: str) -> Answer:
 @login_required()
 def withdraw_consent(log_id: str, consent_id: str) -> Answer:
     """The one who consented withdraws it: all of it, or one service."""
-    page = _page_for(log_id, lambda p: p.viewer.relation in _FAMILY)
+    page = step_page(log_id, Section.CONSENTS, _family)
     found = document(page, "consent", consent_id)
     if not isinstance(found, Consent) or found.withdrawn_at is not None or not found.services:
         raise NoAccess(log_id)
@@ -285,23 +231,11 @@ def withdraw_consent(log_id: str, consent_id: str) -> Answer:
         SelectChoice(s.value, _("Only %(service)s", service=SERVICE_LABELS[s.value]))
         for s in found.services
     ]
-
-    def act(values: dict[str, Any], revision: str, key: str) -> object:
-        return portal().withdraw_consent(
-            viewer(),
-            log_id,
-            consent_id=consent_id,
-            only=Service(values["only"]) if values["only"] else None,
-            note=values["note"],
-            seen_revision=revision,
-            form_key=key,
-            service=current_service(),
-        )
-
     return run_step(
         page,
         form,
-        act,
+        portal().withdraw_consent,
+        arguments=lambda values: {"consent_id": consent_id, **values},
         done=_back(log_id),
         message=_("The consent is withdrawn."),
         heading=_("Withdraw consent"),
@@ -320,21 +254,11 @@ def withdraw_consent(log_id: str, consent_id: str) -> Answer:
 @login_required()
 def withdraw_all(log_id: str) -> Answer:
     """Withdraw every consent one has given in this log, in one step."""
-    page = _page_for(log_id, lambda p: p.viewer.relation in _FAMILY)
-
-    def act(values: dict[str, Any], revision: str, key: str) -> object:
-        return portal().withdraw_consent(
-            viewer(),
-            log_id,
-            seen_revision=revision,
-            form_key=key,
-            service=current_service(),
-        )
-
+    page = step_page(log_id, Section.CONSENTS, _family)
     return run_step(
         page,
         ConfirmForm(),
-        act,
+        portal().withdraw_consent,
         done=_back(log_id),
         message=_("All your consent is withdrawn."),
         heading=_("Withdraw all your consent?"),
@@ -352,26 +276,13 @@ def withdraw_all(log_id: str) -> Answer:
 @login_required()
 def renew_consent(log_id: str) -> Response:
     """One click: the family gives again the consent that ran out (or runs out soon)."""
-    _page_for(log_id, lambda p: p.viewer.relation in _FAMILY)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        flash(_("The form expired. Try again."), "warning")
-        return redirect(_back(log_id))
-    try:
-        portal().renew_consent(
-            viewer(),
-            log_id,
-            seen_revision=form.revision.data or "",
-            form_key=submission_key(form.form_key.data or ""),
-            service=current_service(),
-        )
-    except (LifecycleRefused, StepRefused) as refused:
-        flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "warning")
-    except (EditConflict, RuleViolation):
-        flash(_("The log changed while you had the page open. Check it and try again."), "warning")
-    else:
-        flash(_("The consent is renewed."), "success")
-    return redirect(_back(log_id))
+    step_page(log_id, Section.CONSENTS, _family)
+    return run_button(
+        log_id,
+        portal().renew_consent,
+        done=_back(log_id),
+        message=_("The consent is renewed."),
+    )
 
 
 bp.add_app_template_global(consent_view, "consent_view")

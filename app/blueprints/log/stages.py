@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -21,26 +21,15 @@ from wtforms.validators import InputRequired
 from app.access import Section
 from app.blueprints.context import portal
 from app.blueprints.log import bp
-from app.blueprints.log.common import (
-    Answer,
-    open_page,
-    record_shown,
-    showing,
-    submission_key,
-    viewer,
-)
+from app.blueprints.log.common import Answer
 from app.blueprints.log.forms import TITLE_MAX, DateInput, DocumentForm, _text
-from app.blueprints.log.steps import run_step
+from app.blueprints.log.steps import run_button, run_step, step_page
 from app.documents.fields import ClosingReason, LogStatus
 from app.documents.records import BatonHandover
-from app.errors import STEP_REFUSALS
-from app.gateway import LogPage, NoAccess
+from app.gateway import LogPage
 from app.gateway.closing import CLOSING_REASONS
-from app.gateway.lifecycle import LifecycleRefused
-from app.lifecycle.machine import StepRefused
-from app.logs.errors import EditConflict, RuleViolation
 from app.web.labels import CLOSING_REASON
-from app.web.users import current_service, login_required
+from app.web.users import login_required
 
 _LEVELS = {
     "0": _l("Level 0: everything is fine, or a concern is raised"),
@@ -97,15 +86,6 @@ class CloseForm(DocumentForm):
         return {"reason": ClosingReason(self.reason.data), "note": (self.note.data or "").strip()}
 
 
-def _page_for(log_id: str, allowed: Any, section: Section = Section.OVERVIEW) -> LogPage:
-    page = open_page(log_id, section, record=False)
-    if not allowed(page):
-        raise NoAccess(log_id)
-    if showing():
-        record_shown(page)
-    return page
-
-
 def _overview(log_id: str) -> str:
     return url_for("log.overview", log_id=log_id)
 
@@ -118,37 +98,29 @@ def _pending(page: LogPage) -> BatonHandover | None:
 @login_required()
 def offer_baton(log_id: str) -> Answer:
     """The holder offers the baton to another participant."""
-    page = _page_for(
+    page = step_page(
         log_id,
+        Section.PARTICIPANTS,
         lambda p: (
             p.viewer.is_holder
             and p.overview.status in (LogStatus.PENDING, LogStatus.ACTIVE)
             and _pending(p) is None
         ),
-        Section.PARTICIPANTS,
     )
     form = OfferForm()
     staff = portal().instance.directory.snapshot().staff
     form.to_participant.choices = [
         SelectChoice(p.id, f"{p.name} ({p.job_title})" if p.job_title else p.name)
         for p in page.snapshot.of_kind_active_participants()
-        if p.id != page.overview.holder and p.user_id in staff and staff[p.user_id].active
+        if p.id != page.overview.holder
+        and p.id in page.let_in
+        and p.user_id in staff
+        and staff[p.user_id].active
     ]
-
-    def act(values: dict[str, Any], revision: str, key: str) -> object:
-        return portal().offer_baton(
-            viewer(),
-            log_id,
-            values["to_participant"],
-            seen_revision=revision,
-            form_key=key,
-            service=current_service(),
-        )
-
     return run_step(
         page,
         form,
-        act,
+        portal().offer_baton,
         done=_overview(log_id),
         message=_("The baton is offered. You hold it until the new holder accepts."),
         heading=_("Hand the baton on"),
@@ -162,62 +134,42 @@ def offer_baton(log_id: str) -> Answer:
     )
 
 
+_ANSWERED = {
+    "accept": _l("You now hold the baton."),
+    "decline": _l("You declined the baton."),
+    "withdraw": _l("The offer is withdrawn."),
+}
+
+
 @bp.post("/stafett/<handover_id>")
 @login_required()
 def answer_baton(log_id: str, handover_id: str) -> Response:
     """The offered holder accepts or declines; the holder may withdraw the offer."""
-    _page_for(log_id, lambda p: True)
+    step_page(log_id, Section.OVERVIEW, lambda p: True)
     answer = request.form.get("answer", "")
-    form = DocumentForm()
-    if not form.validate_on_submit():
-        flash(_("The form expired. Try again."), "warning")
-        return redirect(_overview(log_id))
-    try:
-        portal().answer_baton(
-            viewer(),
-            log_id,
-            handover_id,
-            answer=answer,
-            seen_revision=form.revision.data or "",
-            form_key=submission_key(form.form_key.data or ""),
-            service=current_service(),
-        )
-    except ValueError:
-        abort(400)
-    except (LifecycleRefused, StepRefused) as refused:
-        flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "warning")
-    except (EditConflict, RuleViolation):
-        flash(_("The log changed while you had the page open. Check it and try again."), "warning")
-    else:
-        done = {
-            "accept": _("You now hold the baton."),
-            "decline": _("You declined the baton."),
-            "withdraw": _("The offer is withdrawn."),
-        }
-        flash(done[answer], "success")
-    return redirect(_overview(log_id))
+    return run_button(
+        log_id,
+        portal().answer_baton,
+        args=(handover_id,),
+        arguments={"answer": answer},
+        done=_overview(log_id),
+        message=str(_ANSWERED.get(answer, "")),
+    )
 
 
 @bp.route("/niva", methods=["GET", "POST"])
 @login_required()
 def change_level(log_id: str) -> Answer:
     """The holder changes the BTI level, with a date and a reason."""
-    page = _page_for(log_id, lambda p: p.viewer.is_holder and p.overview.status == LogStatus.ACTIVE)
-
-    def act(values: dict[str, Any], revision: str, key: str) -> object:
-        return portal().change_level(
-            viewer(),
-            log_id,
-            seen_revision=revision,
-            form_key=key,
-            service=current_service(),
-            **values,
-        )
-
+    page = step_page(
+        log_id,
+        Section.OVERVIEW,
+        lambda p: p.viewer.is_holder and p.overview.status == LogStatus.ACTIVE,
+    )
     return run_step(
         page,
         LevelForm(),
-        act,
+        portal().change_level,
         done=_overview(log_id),
         message=_("The level is changed."),
         heading=_("Change the BTI level"),
@@ -232,28 +184,18 @@ def change_level(log_id: str) -> Answer:
 @login_required()
 def close_log(log_id: str) -> Answer:
     """The holder or the family closes the log with a reason."""
-    page = _page_for(
+    page = step_page(
         log_id,
+        Section.OVERVIEW,
         lambda p: (
             (p.viewer.is_holder or p.viewer.relation in ("guardian", "subject"))
             and p.overview.status in (LogStatus.ACTIVE, LogStatus.PASSIVE)
         ),
     )
-
-    def act(values: dict[str, Any], revision: str, key: str) -> object:
-        return portal().close_log(
-            viewer(),
-            log_id,
-            seen_revision=revision,
-            form_key=key,
-            service=current_service(),
-            **values,
-        )
-
     return run_step(
         page,
         CloseForm(),
-        act,
+        portal().close_log,
         done=_overview(log_id),
         message=_("The log is closed."),
         heading=_("Close the log"),

@@ -1,10 +1,12 @@
-"""Running a form that takes a step in the log's life (consent, the baton, level, closing).
+"""Running a form or a button that takes a step in the log's life (consent, baton, level, closing).
 
 Like :func:`app.blueprints.log.common.run_form`, but the form calls one
-life-cycle verb instead of the change pipeline: draw it with the revision and
-an idempotency key, validate, call the verb, and explain a refusal above the
-form in the user's language (what was chosen stays). Post/Redirect/Get after
-the step, so back and reload never send it again.
+life-cycle verb of the portal instead of the change pipeline. Every verb takes
+the same frame (the user, the log, then the form's revision, idempotency key
+and the user's service), which is filled in here once; a view only says which
+verb and what the form's values mean to it. A refusal is explained in the
+user's language (above the form, or as a message after a button), never as a
+500. Post/Redirect/Get after the step, so back and reload never send it again.
 """
 
 from __future__ import annotations
@@ -12,57 +14,110 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
-from app.blueprints.log.common import Answer, record_shown, submission_key
+from app.access import Section
+from app.blueprints.log.common import Answer, open_page, record_shown, showing, submission_key
+from app.blueprints.log.common import viewer as current_viewer
 from app.blueprints.log.forms import DocumentForm
 from app.errors import RULES, STEP_REFUSALS
-from app.gateway import LogPage
+from app.gateway import LogPage, NoAccess
 from app.gateway.lifecycle import LifecycleRefused
 from app.lifecycle.machine import StepRefused
 from app.logs.errors import EditConflict, RuleViolation
+from app.web.users import current_service
 
-#: What a verb is called with: the form's values, its revision and its idempotency key.
-Act = Callable[[dict[str, Any], str, str], object]
+#: A life-cycle verb of the portal: ``verb(user, log_id, *args, seen_revision=…, form_key=…,
+#: service=…, **arguments)``.
+Verb = Callable[..., object]
+
+
+def step_page(log_id: str, section: Section, allowed: Callable[[LogPage], bool]) -> LogPage:
+    """The log at ``section`` for a viewer ``allowed`` admits (else 404); a refusal is no read."""
+    page = open_page(log_id, section, record=False)
+    if not allowed(page):
+        raise NoAccess(log_id)
+    if showing():
+        record_shown(page)
+    return page
 
 
 def run_step(
     page: LogPage,
     form: DocumentForm,
-    act: Act,
+    verb: Verb,
     *,
+    args: tuple[object, ...] = (),
+    arguments: Callable[[dict[str, Any]], dict[str, Any]] = dict,
     done: str,
     message: str,
     template: str = "log/form.html",
     initial: dict[str, str] | None = None,
     **context: Any,
 ) -> Answer:
-    """Draw, validate and take one step; see the module docstring."""
+    """Draw, validate and take one step; ``arguments`` turns the form's values into the verb's."""
     if request.method == "GET":
         form.process(formdata=MultiDict({**(initial or {}), "revision": page.revision}))
         form.ensure_key()
         return render_template(template, page=page, form=form, **context)
     problem = ""
     if form.validate_on_submit():
-        try:
-            act(
-                form.changes(),
-                form.revision.data or "",
-                submission_key(form.form_key.data or ""),
-            )
-        except (LifecycleRefused, StepRefused) as refused:
-            problem = str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"]))
-        except EditConflict:
-            problem = _("The log changed while you had the page open. Check it and try again.")
-        except RuleViolation as broken:
-            problem = str(RULES.get(broken.code, RULES["stale_form"]))
-        except ValidationError:
-            problem = _("Check what you wrote.")
-        else:
+        problem = _take(verb, page.log_id, args, arguments(form.changes()), form)
+        if not problem:
             flash(message, "success")
             return redirect(done)
     record_shown(page)  # the log is shown again, with the problem: a read
     return render_template(template, page=page, form=form, problem=problem, **context), 400
+
+
+def run_button(
+    log_id: str,
+    verb: Verb,
+    *,
+    args: tuple[object, ...] = (),
+    arguments: dict[str, Any] | None = None,
+    done: str,
+    message: str,
+) -> Response:
+    """A one-click step (renew, accept the baton): take it and go back with a message."""
+    form = DocumentForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired. Try again."), "warning")
+        return redirect(done)
+    problem = _take(verb, log_id, args, arguments or {}, form)
+    flash(problem or message, "warning" if problem else "success")
+    return redirect(done)
+
+
+def _take(
+    verb: Verb, log_id: str, args: tuple[object, ...], values: dict[str, Any], form: DocumentForm
+) -> str:
+    """Call the verb in the common frame; the refusal explained, or "" when it was taken.
+
+    A broken value the verb rejects only after its access check (ValueError) is a 400.
+    """
+    try:
+        verb(
+            current_viewer(),
+            log_id,
+            *args,
+            seen_revision=form.revision.data or "",
+            form_key=submission_key(form.form_key.data or ""),
+            service=current_service(),
+            **values,
+        )
+    except (LifecycleRefused, StepRefused) as refused:
+        return str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"]))
+    except EditConflict:
+        return str(_("The log changed while you had the page open. Check it and try again."))
+    except RuleViolation as broken:
+        return str(RULES.get(broken.code, RULES["stale_form"]))
+    except ValidationError:
+        return str(_("Check what you wrote."))
+    except ValueError:
+        abort(400)
+    return ""
