@@ -22,6 +22,8 @@ Rules (DOMAIN.md, seeds 000-004, SECURITY-NOTES AZ-01..04):
   only: the participants lose access at once. A closed or archived log is read-only, and the
   archivist may read and export it. A blocked log (sperret: deletion demanded
   where the archive duty applies) is open to the archivist only.
+* A log reopened without its old content (the guardians' choice) shows the
+  participants only what was written after reopening, and no history.
 * Staff roles (unit leader, coordinator) never open a log by themselves.
 """
 
@@ -229,6 +231,8 @@ def _participant(
     mine = [p for p in log.participants if p.active and p.user_id == user.principal]
     if not mine or section == Section.ACCESS_LOG:
         return DENY
+    if section == Section.HISTORY and log.hidden_before is not None:
+        return DENY  # reopened without the old content: the history would show it
     for participant in mine:
         if participant.service not in memo.coverage:
             memo.coverage[participant.service] = _coverage(

@@ -65,6 +65,9 @@ class LogFacts:
     guardians: frozenset[str] = frozenset()
     # Principals of guardians once confirmed and since ended: their withdrawals still count.
     former_guardians: frozenset[str] = frozenset()
+    # Reopened without the old content: the last revision before reopening. Staff see only
+    # what was written or changed after it, and no history (app/gateway/core.py).
+    hidden_before: str | None = None
 
 
 def facts_from_documents(
@@ -121,4 +124,5 @@ def facts_from_documents(
             if isinstance(d, Guardian) and d.confirmed_by is not None and d.ended_on is not None
         )
         - frozenset(person_principal(fnr) for fnr in guardians),
+        hidden_before=overview.hidden_before,
     )

@@ -153,11 +153,6 @@ class ConsentRequest(DocumentBase):
     single_guardian_note: ShortText = Field(
         "", description="When one guardian's answer suffices: why, and how the other was sought."
     )
-    show_old_content: bool | None = Field(
-        None,
-        description="Reopening only: the guardians' answer whether participants see what was "
-        "written before the log was closed.",
-    )
 
     @model_validator(mode="after")
     def _closed_when_done(self) -> ConsentRequest:

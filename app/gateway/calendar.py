@@ -74,7 +74,7 @@ class CalendarVerbs(PortalCore):
         if not (meetings or work):
             return []  # consent withdrawn or ended since the feed was made: nothing at all
         self._record(log_id, user, meetings or work, Section.MEETINGS, "read", "", now)
-        documents = snapshot.documents
+        documents = self._shown(user, facts, snapshot).documents
         if self._is_child(user, facts, now):
             documents = for_child(documents)
         return events_of(log_id, documents.values(), bool(meetings), bool(work))

@@ -14,7 +14,7 @@ passive in the same commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,6 +23,7 @@ from app.access import Action, LogFacts, Section, User, covered_services, decide
 from app.access.facts import facts_from_documents
 from app.documents.base import DocumentBase
 from app.documents.fields import LogStatus, Service
+from app.documents.overview import LogOverview
 from app.documents.people import Consent, ConsentRequest, Guardian
 from app.gateway.errors import NoAccess
 from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, doc_ref, require
@@ -146,7 +147,7 @@ class ConsentVerbs(LifecycleCore):
             request = _open_request(snapshot, ref)
             if not note.strip():
                 raise LifecycleRefused("note_required")
-            state = self._state(snapshot, oslo_date(now))
+            state = self._state(snapshot.documents.values(), oslo_date(now))
             answered = state.answered(request)
             if not answered or answered == state.askable:
                 raise LifecycleRefused("note_needs_one_answer")
@@ -350,7 +351,7 @@ class ConsentVerbs(LifecycleCore):
         """
         subject = snapshot.overview.subject
         principal = self.instance.index.person_principal
-        state = self._state(snapshot, today)
+        state = self._state(snapshot.documents.values(), today)
         if user.principal == principal(subject.fnr) and state.youth_decides:
             return Giver(subject.fnr, f"{subject.given_name} {subject.family_name}", "subject")
         for guardian in snapshot.of_kind(Guardian):
@@ -382,12 +383,10 @@ class ConsentVerbs(LifecycleCore):
         """Whether the user may read the log now (a guardian the youth left out may not)."""
         return bool(decide(user, facts, Action.READ, Section.OVERVIEW, now, self.youth_age))
 
-    def _state(self, snapshot: LogSnapshot, today: date) -> ConsentState:
-        """The consent state of the log at ``snapshot`` on ``today``."""
-        documents = snapshot.documents.values()
-        guardians = self.instance.logs.guardianship.guardians(
-            snapshot.overview.subject.fnr, documents
-        )
+    def _state(self, documents: Collection[DocumentBase], today: date) -> ConsentState:
+        """The consent state of a log's documents on ``today``."""
+        overview = next(d for d in documents if isinstance(d, LogOverview))
+        guardians = self.instance.logs.guardianship.guardians(overview.subject.fnr, documents)
         return consent_state(documents, today, self.youth_age, guardians)
 
     def _settle(
@@ -409,8 +408,7 @@ class ConsentVerbs(LifecycleCore):
         after = dict(snapshot.documents)
         after.update({ref_of(d): d for d in changed})
         overview = snapshot.overview
-        guardians = self.instance.logs.guardianship.guardians(overview.subject.fnr, after.values())
-        state = consent_state(after.values(), today, self.youth_age, guardians)
+        state = self._state(after.values(), today)
         documents = list(changed)
         completed: ConsentRequest | None = None
         for index, document in enumerate(documents):
@@ -420,11 +418,6 @@ class ConsentVerbs(LifecycleCore):
                 and state.complete(document)
             ):
                 completed = document.revised(state="answered", closed_on=today)
-                if document.purpose == "reopen":
-                    answers = [c for c in state.current if c.request == document.id]
-                    completed = completed.revised(
-                        show_old_content=all(c.show_old_content for c in answers)
-                    )
                 documents[index] = completed
         after.update({ref_of(d): d for d in documents})
         facts = facts_from_documents(
@@ -447,7 +440,8 @@ class ConsentVerbs(LifecycleCore):
             and completed.purpose == "reopen"
             and any(c.services for c in state.current if c.request == completed.id)
         ):
-            visible = bool(completed.show_old_content)
+            # The old content is shown again only if everyone who answered said so.
+            visible = all(c.show_old_content for c in state.current if c.request == completed.id)
             steps = self._step(
                 overview,
                 Step.REOPEN,

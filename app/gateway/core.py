@@ -14,6 +14,7 @@ from app.access import Action, Decision, LogFacts, Section, User, UserKind, deci
 from app.access.facts import facts_from_documents
 from app.audit import AccessEntry
 from app.gateway.errors import NoAccess
+from app.gateway.sections import SECTION_OF_KIND
 from app.instance import Instance
 from app.lifecycle.clock import oslo_date
 from app.logs.cache import LruCache
@@ -23,6 +24,12 @@ from app.logs.service import ACCESS_KINDS
 from app.logs.snapshot import LogSnapshot
 
 REVISION = re.compile(r"^[0-9a-f]{40}$")
+# What the guardians may hide from staff when a log is reopened: its content, not its records.
+HIDEABLE_KINDS = frozenset(
+    kind
+    for kind, section in SECTION_OF_KIND.items()
+    if section in (Section.PRESENTATION, Section.WORK, Section.MEETINGS, Section.ATTACHMENTS)
+) | {"initiative"}
 
 
 class PortalCore:
@@ -67,6 +74,37 @@ class PortalCore:
         if not decision:
             raise NoAccess(facts.log_id)
         return decision
+
+    def _shown(self, user: User, facts: LogFacts, snapshot: LogSnapshot) -> LogSnapshot:
+        """The snapshot without what the guardians hid from staff when the log was reopened.
+
+        Staff see only the content (goals, meetings, the presentation, files, the
+        initiative) written or changed after the last revision before reopening; the
+        log's own records (participants, consents, the baton, its states) stay, or
+        the log could not be worked in.
+        """
+        if facts.hidden_before is None or user.kind != UserKind.STAFF:
+            return snapshot
+        content = [ref for ref in snapshot.documents if ref.kind in HIDEABLE_KINDS]
+        fresh = set(
+            self.instance.logs.changed_documents(
+                snapshot.log_id, content, facts.hidden_before, snapshot.revision
+            )
+        )
+        kept = {
+            r: d
+            for r, d in snapshot.documents.items()
+            if r.kind not in HIDEABLE_KINDS or r in fresh
+        }
+        return LogSnapshot(snapshot.log_id, snapshot.revision, kept)
+
+    def _written_after_hiding(self, user: User, facts: LogFacts, revision: str) -> bool:
+        """Whether staff may see a document as it was at ``revision`` (after reopening)."""
+        if facts.hidden_before is None or user.kind != UserKind.STAFF:
+            return True
+        return revision != facts.hidden_before and self.instance.logs.is_ancestor(
+            facts.log_id, facts.hidden_before, revision
+        )
 
     def _is_child(self, user: User, facts: LogFacts, now: datetime) -> bool:
         """Whether ``user`` is the log's subject, under the consent age (their own view)."""

@@ -26,9 +26,9 @@ class DocumentVerbs(PortalCore):
         """
         now = datetime.now(UTC)
         snapshot = self._snapshot(log_id)
-        decision = self._require(
-            user, self._facts_of(snapshot), Action.READ, Section.ATTACHMENTS, now
-        )
+        facts = self._facts_of(snapshot)
+        decision = self._require(user, facts, Action.READ, Section.ATTACHMENTS, now)
+        snapshot = self._shown(user, facts, snapshot)
         try:
             metadata = snapshot.documents.get(DocRef("attachment", attachment_id))
         except ValueError:

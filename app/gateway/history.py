@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.access import Action, Scope, Section, User, scope
+from app.access import Action, LogFacts, Scope, Section, User, scope
 from app.documents.base import DocumentBase
 from app.documents.overview import Presentation
 from app.gateway.changes import Change, Changes
@@ -71,8 +71,10 @@ class HistoryVerbs(Changes):
         Used to keep an editor's text when the entry was deleted meanwhile, so it needs
         READ on the document's section only (not the history).
         """
-        self._may_read(user, log_id, ref)
+        facts = self._may_read(user, log_id, ref)
         for entry in self._history(log_id, ref, None):
+            if not self._written_after_hiding(user, facts, entry.revision):
+                break  # older versions were hidden when the log was reopened
             found = self._version(log_id, ref, entry.revision)
             if found is not None:
                 return found
@@ -86,15 +88,20 @@ class HistoryVerbs(Changes):
         READ on the document's section is enough: the merge view of a child's own
         words needs the version they started from, and a child has no history page.
         """
-        self._may_read(user, log_id, ref)
-        return self._version(log_id, ref, revision)
+        facts = self._may_read(user, log_id, ref)
+        version = self._version(log_id, ref, revision)
+        if not self._written_after_hiding(user, facts, revision):
+            raise NoAccess(log_id)
+        return version
 
     def compare(
         self, user: User, log_id: str, ref: DocRef, old: str, new: str
     ) -> list[tuple[str, list[WordSegment]]]:
         """Word-level differences of one document between two revisions, per field."""
-        self._may_read(user, log_id, ref)
+        facts = self._may_read(user, log_id, ref)
         before, after = self._version(log_id, ref, old), self._version(log_id, ref, new)
+        if not all(self._written_after_hiding(user, facts, r) for r in (old, new)):
+            raise NoAccess(log_id)
         return diff_fields(_fields(before), _fields(after))
 
     def restore(
@@ -140,8 +147,10 @@ class HistoryVerbs(Changes):
         now = datetime.now(UTC)
         return scope(user, self._facts(log_id), now, self.youth_age), now
 
-    def _may_read(self, user: User, log_id: str, ref: DocRef) -> None:
-        self._require(user, self._facts(log_id), Action.READ, SECTION_OF_KIND[ref.kind], _now())
+    def _may_read(self, user: User, log_id: str, ref: DocRef) -> LogFacts:
+        facts = self._facts(log_id)
+        self._require(user, facts, Action.READ, SECTION_OF_KIND[ref.kind], _now())
+        return facts
 
     def _version(self, log_id: str, ref: DocRef, revision: str) -> DocumentBase | None:
         logs = self.instance.logs

@@ -184,6 +184,7 @@ class Portal(
         now = now or datetime.now(UTC)
         snapshot = self._snapshot(log_id)  # decrypted once, decided on, filtered
         facts = self._facts_of(snapshot)
+        snapshot = self._shown(user, facts, snapshot)
         allowed = scope(user, facts, now, self.youth_age)
         decision = allowed.decision(Action.READ, Section.OVERVIEW)
         if decision and section != Section.OVERVIEW:

@@ -82,6 +82,11 @@ class LogReader:
             ref for ref in refs if before.get(layout.path_of(ref)) != after.get(layout.path_of(ref))
         ]
 
+    def is_ancestor(self, log_id: str, old: str, new: str) -> bool:
+        """Whether revision ``old`` is ``new`` or comes before it in the log's history."""
+        with self._open(log_id) as (repo, _codec):
+            return bool(repo.is_ancestor(old, new))
+
     def has_revision(self, log_id: str, revision: str) -> bool:
         """Whether ``revision`` is in the log's history."""
         with self._open(log_id) as (repo, _codec):

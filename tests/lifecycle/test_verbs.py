@@ -10,7 +10,7 @@ from app.access import Section, User, UserKind, covered_services
 from app.access.facts import facts_from_documents
 from app.documents.fields import LogStatus, LogTemplate, Service
 from app.documents.overview import Subject
-from app.documents.people import Consent, Participant
+from app.documents.people import Consent, ConsentRequest, Participant
 from app.documents.records import BatonHandover, StatusChange
 from app.gateway import NoAccess, Portal
 from app.gateway.changes import Change
@@ -19,6 +19,7 @@ from app.instance import Instance
 from app.lifecycle.machine import Step, StepRefused
 from app.logs.errors import RuleViolation
 from app.logs.ids import new_document_id
+from app.logs.layout import DocRef
 from tests.conftest import (
     TODAY,
     fnr,
@@ -212,3 +213,56 @@ def test_withdrawing_after_a_refusal_keeps_the_refused_service_out(instance: Ins
     portal.withdraw_consent(mother, log_id, seen_revision=instance.logs.head(log_id))
     assert _covered(instance, log_id) == frozenset()
     assert instance.logs.snapshot(log_id).overview.status == LogStatus.PASSIVE
+
+
+def test_reopened_without_the_old_content_staff_see_only_what_came_after(
+    instance: Instance,
+) -> None:
+    """Part 9: the guardians decide; the history stays in Git but the participants don't see it."""
+    from app.documents.work import Goal
+
+    portal = Portal(instance)
+    log_id = _log(instance, [Service.SCHOOL])
+    old_goal = Goal(id=new_document_id(), title="Gammelt mål", arena="home_leisure")
+    instance.logs.save(
+        log_id, [old_goal], expected_revision=instance.logs.head(log_id), actor_id="s-holder01"
+    )
+    portal.close_log(
+        HOLDER, log_id, reason="goals_reached", seen_revision=instance.logs.head(log_id)
+    )
+    portal.request_consent(
+        HOLDER,
+        log_id,
+        purpose="reopen",
+        services=[Service.SCHOOL],
+        seen_revision=instance.logs.head(log_id),
+    )
+    request = instance.logs.snapshot(log_id).of_kind(ConsentRequest)[-1]
+    closed_head = instance.logs.head(log_id)
+    for number in (MOTHER, FATHER):
+        before_reopening = instance.logs.head(log_id)
+        portal.answer_consent(
+            _citizen(instance, number),
+            log_id,
+            request.id,
+            consented=[Service.SCHOOL],
+            refused=[],
+            show_old_content=number == MOTHER,
+            seen_revision=instance.logs.head(log_id),
+        )
+    overview = instance.logs.snapshot(log_id).overview
+    assert overview.status == LogStatus.ACTIVE and overview.hidden_before is not None
+    assert overview.hidden_before == before_reopening  # the last revision before it
+    # One guardian said no: the holder no longer sees the old goal, its versions or the history.
+    page = portal.open_log(HOLDER, log_id)
+    assert DocRef("goal", old_goal.id) not in page.snapshot.documents
+    assert Section.HISTORY not in page.readable
+    with pytest.raises(NoAccess):
+        portal.read_version(HOLDER, log_id, DocRef("goal", old_goal.id), closed_head)
+    assert portal.last_version(HOLDER, log_id, DocRef("goal", old_goal.id)) is None
+    # The family still sees everything; what is written now is seen by the staff.
+    mother_page = portal.open_log(_citizen(instance, MOTHER), log_id)
+    assert DocRef("goal", old_goal.id) in mother_page.snapshot.documents
+    new_goal = Goal(id=new_document_id(), title="Nytt mål", arena="home_leisure")
+    portal.change(HOLDER, log_id, Change((new_goal,)), expected_revision=page.revision)
+    assert DocRef("goal", new_goal.id) in portal.open_log(HOLDER, log_id).snapshot.documents
