@@ -16,17 +16,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from app.access import Decision, Section, StaffRole, User, UserKind
+from app.access import Decision, LogFacts, Section, StaffRole, User, UserKind
 from app.directory.models import StaffMember
 from app.documents.fields import LogStatus
 from app.documents.fnr import birth_date_of
 from app.documents.people import Guardian
-from app.gateway.core import PortalCore
 from app.gateway.errors import NoAccess
+from app.gateway.lifecycle import Built, LifecycleCore, doc_ref, require
 from app.lifecycle.clock import oslo_date
-from app.logs.errors import EditConflict, LogError, RuleViolation
-from app.logs.events import Action as Event
-from app.logs.layout import DocRef
+from app.logs.errors import LogError
 from app.logs.snapshot import LogSnapshot
 
 _KINDS = frozenset({"log", "guardian"})
@@ -59,7 +57,7 @@ class ConfirmationRefused(LogError):
         self.code = code
 
 
-class GuardianVerbs(PortalCore):
+class GuardianVerbs(LifecycleCore):
     """The confirmation verbs of :class:`app.gateway.Portal`."""
 
     def guardians_to_confirm(self, user: User) -> list[GuardianToConfirm]:
@@ -120,47 +118,43 @@ class GuardianVerbs(PortalCore):
         """
         staff = self.instance.directory.snapshot().staff
         units = self._confirming_units(user, staff)
-        snapshot = self._snapshot(log_id, _KINDS)
-        overview = snapshot.overview
-        if overview.status not in _OPEN or (units is not None and overview.unit_id not in units):
-            raise NoAccess(log_id)
-        try:
-            ref = DocRef("guardian", guardian_id)
-        except ValueError:
-            raise NoAccess(log_id) from None
-        found = snapshot.documents.get(ref)
-        if not isinstance(found, Guardian) or found.confirmed_by or found.ended_on:
-            raise NoAccess(log_id)
-        if answer not in ("confirm", "decline"):
-            raise ValueError(answer)
-        confirm = answer == "confirm"
-        if found.registered_by == user.principal:
-            raise ConfirmationRefused("registered_it")
-        member = staff.get(user.principal)
-        if member is None or member.fnr is None:  # who confirms must be known, to rule them out
-            raise ConfirmationRefused("unknown_identity")
-        if member.fnr == found.fnr:
-            raise ConfirmationRefused("is_the_guardian")
-        registrar = staff.get(found.registered_by)
-        if confirm and registrar is not None and registrar.fnr == found.fnr:
-            raise ConfirmationRefused("registered_themself")
-        self._check_unchanged(log_id, ref, seen_revision, snapshot)
-        today = oslo_date()
-        answered = (
-            found.revised(confirmed_by=user.principal, confirmed_on=today)
-            if confirm
-            else found.revised(ended_on=today)
+        ref = doc_ref(log_id, "guardian", guardian_id)
+
+        def build(snapshot: LogSnapshot, _facts: LogFacts, _now: datetime) -> Built:
+            overview = snapshot.overview
+            require(
+                overview.status in _OPEN and (units is None or overview.unit_id in units), log_id
+            )
+            found = snapshot.documents.get(ref)
+            require(
+                isinstance(found, Guardian) and not found.confirmed_by and not found.ended_on,
+                log_id,
+            )
+            assert isinstance(found, Guardian)
+            if answer not in ("confirm", "decline"):
+                raise ValueError(answer)
+            confirm = answer == "confirm"
+            if found.registered_by == user.principal:
+                raise ConfirmationRefused("registered_it")
+            member = staff.get(user.principal)
+            if member is None or member.fnr is None:  # who confirms must be known, to rule out
+                raise ConfirmationRefused("unknown_identity")
+            if member.fnr == found.fnr:
+                raise ConfirmationRefused("is_the_guardian")
+            registrar = staff.get(found.registered_by)
+            if confirm and registrar is not None and registrar.fnr == found.fnr:
+                raise ConfirmationRefused("registered_themself")
+            today = oslo_date()
+            answered = (
+                found.revised(confirmed_by=user.principal, confirmed_on=today)
+                if confirm
+                else found.revised(ended_on=today)
+            )
+            return Built([answered], self._basis(user).basis, Section.CONSENTS)
+
+        return self._commit_step(
+            user, log_id, seen_revision=seen_revision, watched=(ref,), build=build
         )
-        revision = self.instance.logs.save(
-            log_id,
-            [answered],
-            expected_revision=snapshot.revision,
-            actor_id=user.principal,
-            action=Event.SAVE,
-        )
-        now = datetime.now(UTC)
-        self._record(log_id, user, self._basis(user), Section.CONSENTS, "write", "", now)
-        return revision
 
     @staticmethod
     def _confirming_units(user: User, staff: Mapping[str, StaffMember]) -> frozenset[str] | None:
@@ -180,15 +174,3 @@ class GuardianVerbs(PortalCore):
     def _basis(user: User) -> Decision:
         role = "coordinator" if StaffRole.COORDINATOR in user.staff_roles else "unit_leader"
         return Decision(True, f"{role}:guardian confirmation")
-
-    def _check_unchanged(
-        self, log_id: str, ref: DocRef, seen_revision: str, snapshot: LogSnapshot
-    ) -> None:
-        """The guardian record is as the confirmer saw it."""
-        logs = self.instance.logs
-        if seen_revision == snapshot.revision:
-            return
-        if not logs.has_revision(log_id, seen_revision):
-            raise RuleViolation("stale_form", "the page's revision is not in this log")
-        if logs.changed_documents(log_id, [ref], seen_revision, snapshot.revision):
-            raise EditConflict(seen_revision, snapshot.revision)

@@ -2,9 +2,10 @@
 
 Every step of a log's life (consent given or withdrawn, the baton offered or
 taken, the level changed, the log closed) goes through :meth:`_commit_step`:
-read the log at its head, check that what the user saw has not changed since,
-let the verb build the documents (asking the state machine where a status
-change leads), save them as one compare-and-swap commit, write the access log.
+read the log at its head, let the verb decide and build the documents (asking
+the state machine where a status change leads), check that what the user saw
+has not changed since, save them as one compare-and-swap commit, and write the
+access log.
 If the log moved between the read and the commit, the step is decided again on
 the new head. The same form sent twice is saved once (its idempotency key).
 """
@@ -136,10 +137,6 @@ class LifecycleCore(PortalCore):
         ``watched`` are the documents the user decided on: if any of them
         changed since ``seen_revision``, EditConflict, and nothing is saved.
         """
-        if not REVISION.match(seen_revision or ""):
-            raise RuleViolation(
-                "stale_form", "the form does not say which version it was opened on"
-            )
         form_keys = self.instance.form_keys
         claim = ""
         if form_key:
@@ -178,12 +175,13 @@ class LifecycleCore(PortalCore):
         for _attempt in range(_ATTEMPTS):
             now = datetime.now(UTC)
             snapshot = self._snapshot(log_id)
+            # Decided first: who may not take the step learns nothing from a stale form.
+            built = build(snapshot, self._facts_of(snapshot), now)
             if seen != snapshot.revision:
-                if not logs.has_revision(log_id, seen):
+                if not REVISION.match(seen or "") or not logs.has_revision(log_id, seen):
                     raise RuleViolation("stale_form", "the page's revision is not in this log")
                 if watched and logs.changed_documents(log_id, watched, seen, snapshot.revision):
                     raise EditConflict(seen, snapshot.revision)
-            built = build(snapshot, self._facts_of(snapshot), now)
             try:
                 revision: str = logs.save(
                     log_id,
