@@ -19,6 +19,7 @@ from app.instance import Instance
 from app.lifecycle.clock import oslo_date
 from app.logs.cache import LruCache
 from app.logs.errors import DocumentNotFound, LogNotFound
+from app.logs.layout import DocRef
 from app.logs.rules import age_on
 from app.logs.service import ACCESS_KINDS
 from app.logs.snapshot import LogSnapshot
@@ -131,3 +132,11 @@ class PortalCore:
             AccessEntry(now, user.principal, role, service, section.value, action, decision.basis),
             durable=action != "read",  # reads are fsynced in groups; see AccessLog
         )
+
+
+def doc_ref(log_id: str, kind: str, doc_id: str) -> DocRef:
+    """The document a request names; a malformed kind or id is a missing log, like any other."""
+    try:
+        return DocRef(kind, doc_id)
+    except ValueError:
+        raise NoAccess(log_id) from None

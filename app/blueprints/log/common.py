@@ -30,6 +30,7 @@ from app.documents.records import Attachment
 from app.errors import RULES
 from app.gateway import LogPage, NoAccess
 from app.gateway.changes import Change, DocumentConflict
+from app.gateway.core import doc_ref
 from app.logs.errors import RuleViolation
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef, attachment_path
@@ -39,6 +40,8 @@ from app.web.users import current_service, current_user
 from app.writing import advise
 
 Answer = str | Response | tuple[str, int]
+#: The document a URL names; a malformed kind or id is a missing page, like any other.
+url_ref = doc_ref
 
 
 def viewer() -> User:
@@ -215,14 +218,6 @@ def save_upload(page: LogPage, change: Change, sent: bytes) -> None:
         form_key=submission_key(request.form.get("form_key", ""), hashlib.sha256(sent).hexdigest()),
         service=current_service(),
     )
-
-
-def url_ref(log_id: str, kind: str, doc_id: str) -> DocRef:
-    """The document a URL names; a malformed kind or id is a missing page, like any other."""
-    try:
-        return DocRef(kind, doc_id)
-    except ValueError:
-        raise NoAccess(log_id) from None
 
 
 def document_or_version(page: LogPage, kind: str, doc_id: str) -> DocumentBase:
