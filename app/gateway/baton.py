@@ -106,8 +106,6 @@ class BatonVerbs(LifecycleCore):
             require(isinstance(found, BatonHandover) and found.pending, log_id)
             assert isinstance(found, BatonHandover)
             require(snapshot.overview.status in _WORKING, log_id)
-            if answer not in ("accept", "decline", "withdraw"):  # after the check: a 404 first
-                raise ValueError(answer)
             today = oslo_date(now)
             receiver = snapshot.documents.get(DocRef("participant", found.to_holder))
             is_receiver = (
@@ -116,6 +114,10 @@ class BatonVerbs(LifecycleCore):
                 and receiver.user_id == user.principal
             )
             actors = self._actors(user, snapshot, facts, now)
+            offerer = found.offered_by == user.principal or Actor.HOLDER in actors
+            require(is_receiver or offerer, log_id)
+            if answer not in ("accept", "decline", "withdraw"):  # after the check: a 404 first
+                raise ValueError(answer)
             if answer == "withdraw":
                 require(found.offered_by == user.principal or Actor.HOLDER in actors, log_id)
                 return Built(

@@ -73,6 +73,18 @@ class FormKeys:
             time.sleep(0.05)
         raise TimeoutError("the first submission of this form did not finish")
 
+    def known(self, principal: str, key: str, log_id: str) -> bool:
+        """Whether this form was sent before for this log (being saved, or saved)."""
+        row = (
+            self._db()
+            .execute(
+                "SELECT 1 FROM form_keys WHERE principal = ? AND key = ? AND log_id = ?",
+                (principal, key, log_id),
+            )
+            .fetchone()
+        )
+        return row is not None
+
     def complete(self, principal: str, key: str, claim: str, revision: str) -> None:
         """Record the revision our claim produced; old keys are forgotten now and then."""
         now = time.time()

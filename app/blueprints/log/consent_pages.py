@@ -21,9 +21,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from app.access import Section
-from app.blueprints.context import portal
+from app.blueprints.context import instance, portal
 from app.blueprints.log import bp
-from app.blueprints.log.common import Answer, document
+from app.blueprints.log.common import Answer, document, showing
 from app.blueprints.log.forms import TITLE_MAX, ConfirmForm, DocumentForm, _text
 from app.blueprints.log.meeting_forms import CheckboxesField
 from app.blueprints.log.steps import run_button, run_step, step_page
@@ -130,13 +130,22 @@ def _holder(page: LogPage) -> bool:
     return page.viewer.is_holder
 
 
+def _answers(page: LogPage) -> bool:
+    """Who answers for the family: the youth from the consent age, before it a guardian."""
+    return page.viewer.relation == "subject" or (
+        page.viewer.relation == "guardian" and page.subject_is_minor
+    )
+
+
 def _family(page: LogPage) -> bool:
-    return page.viewer.relation in _FAMILY
+    """Who withdraws: anyone of the family who consented (a guardian, also later)."""
+    return page.viewer.relation in ("guardian", "subject")
 
 
 def _request(page: LogPage, request_id: str) -> ConsentRequest:
+    """The request a URL names; to draw the answer form it must still be open."""
     found = document(page, "consent_request", request_id)
-    if not isinstance(found, ConsentRequest) or found.state != "open":
+    if not isinstance(found, ConsentRequest) or (showing() and found.state != "open"):
         raise NoAccess(page.log_id)
     return found
 
@@ -145,11 +154,9 @@ def _request(page: LogPage, request_id: str) -> ConsentRequest:
 @login_required()
 def request_consent(log_id: str) -> Answer:
     """The holder asks the family for consent to some services."""
-    page = step_page(
-        log_id, Section.CONSENTS, lambda p: _holder(p) and p.overview.status in PURPOSES
-    )
+    page = step_page(log_id, Section.CONSENTS, _holder, lambda p: p.overview.status in PURPOSES)
     form = RequestForm()
-    purposes = sorted(PURPOSES[page.overview.status], key=list(CONSENT_PURPOSE).index)
+    purposes = sorted(PURPOSES.get(page.overview.status, ()), key=list(CONSENT_PURPOSE).index)
     form.purpose.choices = [SelectChoice(p, CONSENT_PURPOSE[p]) for p in purposes]
     form.services.choices = [SelectChoice(s.value, SERVICE_LABELS[s.value]) for s in Service]
     wanted = sorted({p.service.value for p in page.snapshot.of_kind_active_participants()})
@@ -167,7 +174,7 @@ def request_consent(log_id: str) -> Answer:
         nav="consents",
         nav_back=_back(log_id),
         save_label=_("Ask for consent"),
-        initial={"purpose": purposes[0], "services": ",".join(wanted)},
+        initial={"purpose": purposes[0] if purposes else "", "services": ",".join(wanted)},
     )
 
 
@@ -175,7 +182,7 @@ def request_consent(log_id: str) -> Answer:
 @login_required()
 def answer_consent(log_id: str, request_id: str) -> Answer:
     """A guardian (or the youth) answers a consent request, yes or no per service."""
-    page = step_page(log_id, Section.CONSENTS, _family)
+    page = step_page(log_id, Section.CONSENTS, _answers)
     request = _request(page, request_id)
     return run_step(
         page,
@@ -224,8 +231,12 @@ def withdraw_consent(log_id: str, consent_id: str) -> Answer:
     """The one who consented withdraws it: all of it, or one service."""
     page = step_page(log_id, Section.CONSENTS, _family)
     found = document(page, "consent", consent_id)
-    if not isinstance(found, Consent) or found.withdrawn_at is not None or not found.services:
-        raise NoAccess(log_id)
+    own = isinstance(found, Consent) and (
+        instance().index.person_principal(found.given_by_fnr) == page.viewer.principal
+    )
+    if not own or (showing() and consent_id not in consent_view(page).own):
+        raise NoAccess(log_id)  # another person's, or (to draw the form) not in force
+    assert isinstance(found, Consent)
     form = WithdrawForm()
     form.only.choices = [SelectChoice("", _("All of it"))] + [
         SelectChoice(s.value, _("Only %(service)s", service=SERVICE_LABELS[s.value]))

@@ -86,6 +86,15 @@ class CloseForm(DocumentForm):
         return {"reason": ClosingReason(self.reason.data), "note": (self.note.data or "").strip()}
 
 
+def may_close(page: LogPage) -> bool:
+    """The holder, or the family's decider: the youth, or a guardian of a minor."""
+    return (
+        page.viewer.is_holder
+        or page.viewer.relation == "subject"
+        or (page.viewer.relation == "guardian" and page.subject_is_minor)
+    )
+
+
 def _overview(log_id: str) -> str:
     return url_for("log.overview", log_id=log_id)
 
@@ -101,10 +110,9 @@ def offer_baton(log_id: str) -> Answer:
     page = step_page(
         log_id,
         Section.PARTICIPANTS,
+        lambda p: p.viewer.is_holder,
         lambda p: (
-            p.viewer.is_holder
-            and p.overview.status in (LogStatus.PENDING, LogStatus.ACTIVE)
-            and _pending(p) is None
+            p.overview.status in (LogStatus.PENDING, LogStatus.ACTIVE) and _pending(p) is None
         ),
     )
     form = OfferForm()
@@ -164,7 +172,8 @@ def change_level(log_id: str) -> Answer:
     page = step_page(
         log_id,
         Section.OVERVIEW,
-        lambda p: p.viewer.is_holder and p.overview.status == LogStatus.ACTIVE,
+        lambda p: p.viewer.is_holder,
+        lambda p: p.overview.status == LogStatus.ACTIVE,
     )
     return run_step(
         page,
@@ -187,10 +196,8 @@ def close_log(log_id: str) -> Answer:
     page = step_page(
         log_id,
         Section.OVERVIEW,
-        lambda p: (
-            (p.viewer.is_holder or p.viewer.relation in ("guardian", "subject"))
-            and p.overview.status in (LogStatus.ACTIVE, LogStatus.PASSIVE)
-        ),
+        may_close,
+        lambda p: p.overview.status in (LogStatus.ACTIVE, LogStatus.PASSIVE),
     )
     return run_step(
         page,
@@ -208,3 +215,6 @@ def close_log(log_id: str) -> Answer:
         save_label=_("Close the log"),
         initial={"reason": "goals_reached"},
     )
+
+
+bp.add_app_template_global(may_close, "may_close")

@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from app.access import Section
+from app.blueprints.context import portal
 from app.blueprints.log.common import Answer, open_page, record_shown, showing, submission_key
 from app.blueprints.log.common import viewer as current_viewer
 from app.blueprints.log.forms import DocumentForm
@@ -36,14 +37,29 @@ from app.web.users import current_service
 Verb = Callable[..., object]
 
 
-def step_page(log_id: str, section: Section, allowed: Callable[[LogPage], bool]) -> LogPage:
-    """The log at ``section`` for a viewer ``allowed`` admits (else 404); a refusal is no read."""
+def step_page(
+    log_id: str,
+    section: Section,
+    who: Callable[[LogPage], bool],
+    when: Callable[[LogPage], bool] = lambda _page: True,
+) -> LogPage:
+    """The log at ``section`` for a viewer ``who`` admits, ``when`` the step fits; else 404.
+
+    The step's own effect can make ``when`` false (the log is closed, the baton
+    offered): a form sent again after that (a double click, a reload) goes on
+    to the verb, which finds it done and answers as the first time. Nothing is
+    recorded here: drawing the form is recorded as the read.
+    """
     page = open_page(log_id, section, record=False)
-    if not allowed(page):
+    if not who(page) or (not when(page) and not _sent_before(log_id)):
         raise NoAccess(log_id)
-    if showing():
-        record_shown(page)
     return page
+
+
+def _sent_before(log_id: str) -> bool:
+    """Whether this request sends a form this user already sent for this log."""
+    key = submission_key(request.form.get("form_key", "")) if not showing() else ""
+    return bool(key) and portal().instance.form_keys.known(current_viewer().principal, key, log_id)
 
 
 def run_step(
@@ -63,6 +79,7 @@ def run_step(
     if request.method == "GET":
         form.process(formdata=MultiDict({**(initial or {}), "revision": page.revision}))
         form.ensure_key()
+        record_shown(page)
         return render_template(template, page=page, form=form, **context)
     problem = ""
     if form.validate_on_submit():
