@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import subprocess
 import sys
 
@@ -17,9 +19,13 @@ def test_a_page_is_drawn_once_and_changes_show_at_once(fresh_app: Flask) -> None
     hilde, kari = fresh_app.test_client(), fresh_app.test_client()
     login(hilde, "staff:hilde")
     login(kari, "citizen:kari")
-    first = hilde.get(f"/logg/{nora}/mal").data.decode()
-    hits = page_cache.pages.hits
-    second = hilde.get(f"/logg/{nora}/mal").data.decode()
+    for _attempt in range(2):  # the key holds the minute: a pair across its turn misses
+        minute = int(time.time() // 60)
+        first = hilde.get(f"/logg/{nora}/mal").data.decode()
+        hits = page_cache.pages.hits
+        second = hilde.get(f"/logg/{nora}/mal").data.decode()
+        if int(time.time() // 60) == minute:
+            break
     assert page_cache.pages.hits == hits + 1  # served from the cache
     token = 'name="csrf_token" value="'
     assert token in second and page_cache._CSRF not in second and page_cache._NONCE not in second
