@@ -85,6 +85,14 @@ STEP_REFUSALS = {
     ),
     "answer_every_service": _l("Answer yes or no for every service."),
     "answer_old_content": _l("Say whether the earlier content is to be shown again."),
+    "not_asked": _l("Choose one of the people who are asked for consent in this log."),
+    "paper_signed_on": _l(
+        "The date signed must be today or earlier, and at most three months ago."
+    ),
+    "paper_period": _l(
+        "The consent must last until today or later, and at most the municipality's "
+        "consent period from the day it was signed."
+    ),
     "nothing_to_renew": _l("There is no consent to renew right now."),
     "nothing_to_withdraw": _l("There is no consent of yours in force to withdraw."),
     "handover_pending": _l(

@@ -25,6 +25,7 @@ from app.documents.base import DocumentBase
 from app.documents.fields import LogStatus, Service
 from app.documents.overview import LogOverview
 from app.documents.people import Consent, ConsentRequest, Guardian
+from app.gateway.documents import new_attachment
 from app.gateway.errors import NoAccess
 from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, doc_ref, require
 from app.lifecycle.clock import oslo_date
@@ -34,6 +35,7 @@ from app.logs.codec import ref_of
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
 from app.logs.snapshot import LogSnapshot
+from app.media.uploads import CleanUpload
 
 # What a request may be for, in which state of the log.
 PURPOSES = {
@@ -227,6 +229,103 @@ class ConsentVerbs(LifecycleCore):
             service=service,
         )
 
+    def record_paper_consent(
+        self,
+        user: User,
+        log_id: str,
+        request_id: str,
+        *,
+        giver: str,
+        consented: Iterable[Service],
+        refused: Iterable[Service],
+        signed_on: date,
+        valid_until: date | None = None,
+        include_guardians: bool = True,
+        show_old_content: bool | None = None,
+        scan: CleanUpload,
+        scan_title: str,
+        seen_revision: str,
+        form_key: str = "",
+        service: str = "",
+    ) -> str:
+        """The holder records a signed paper answer to a request, with its scan; the new revision.
+
+        ``giver`` names who signed: a confirmed guardian's document id, or
+        "subject" for the youth from the consent age. The answer counts like a
+        digital one (it replaces that person's earlier answer to the request);
+        the scan (already checked by content) is attached in the same commit, so
+        a paper consent never exists without the paper. The period runs from the
+        day it was signed, for at most the configured consent period.
+        """
+        ref = doc_ref(log_id, "consent_request", request_id)
+        yes, no = frozenset(consented), frozenset(refused)
+
+        def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
+            actors = self._actors(user, snapshot, facts, now)
+            require(Actor.HOLDER in actors, log_id)
+            require(snapshot.overview.status in _ANSWERABLE, log_id)
+            today = oslo_date(now)
+            request = _open_request(snapshot, ref)
+            signer = self._signer(snapshot, giver, today)
+            if yes & no or (yes | no) != set(request.services):
+                raise LifecycleRefused("answer_every_service")
+            if request.purpose == "reopen" and show_old_content is None:
+                raise LifecycleRefused("answer_old_content")
+            latest_end = period_end(signed_on, self._months())
+            if signed_on > today or signed_on < today - _PAPER_AGE:
+                raise LifecycleRefused("paper_signed_on")
+            until = valid_until or latest_end
+            if until < today or until > latest_end:
+                raise LifecycleRefused("paper_period")
+            metadata, files = new_attachment(scan, scan_title, user.principal, now)
+            replaced = [
+                c.revised(withdrawn_at=now, withdrawal_note="answer changed")
+                for c in snapshot.of_kind(Consent)
+                if c.request == request.id and c.given_by_fnr == signer.fnr and not c.withdrawn_at
+            ]
+            answer = Consent(
+                id=new_document_id(),
+                given_by_name=signer.name,
+                given_by_fnr=signer.fnr,
+                role=signer.role,
+                purpose=request.purpose,
+                services=sorted(yes),
+                refused=sorted(no),
+                request=request.id,
+                valid_from=signed_on,
+                valid_until=until,
+                method="paper",
+                paper_scan=metadata.id,
+                include_guardians=include_guardians if signer.role == "subject" else True,
+                show_old_content=show_old_content if request.purpose == "reopen" else None,
+            )
+            documents = self._settle(
+                snapshot, [*replaced, answer, request, metadata], actors, user, now
+            )
+            return Built(documents, "holder", Section.CONSENTS, files=files)
+
+        return self._commit_step(
+            user,
+            log_id,
+            seen_revision=seen_revision,
+            watched=(ref,),
+            build=build,
+            form_key=form_key,
+            service=service,
+        )
+
+    def paper_signers(self, snapshot: LogSnapshot, today: date) -> list[tuple[str, str]]:
+        """Who may sign a paper answer in this log today: (the form's value, the name)."""
+        state = self._state(snapshot.documents.values(), today)
+        subject = snapshot.overview.subject
+        if state.youth_decides:
+            return [("subject", f"{subject.given_name} {subject.family_name}")]
+        return [
+            (g.id, g.name)
+            for g in sorted(snapshot.of_kind(Guardian), key=lambda g: g.registered_on)
+            if g.is_confirmed and g.fnr in state.askable
+        ]
+
     def renew_consent(
         self,
         user: User,
@@ -361,6 +460,17 @@ class ConsentVerbs(LifecycleCore):
                 return Giver(guardian.fnr, guardian.name, "guardian")
         raise NoAccess(snapshot.log_id)
 
+    def _signer(self, snapshot: LogSnapshot, giver: str, today: date) -> Giver:
+        """Who signed a paper answer: one asked in this log today, else "not_asked"."""
+        for value, name in self.paper_signers(snapshot, today):
+            if value == giver:
+                if giver == "subject":
+                    return Giver(snapshot.overview.subject.fnr, name, "subject")
+                guardian = snapshot.documents[doc_ref(snapshot.log_id, "guardian", giver)]
+                assert isinstance(guardian, Guardian)
+                return Giver(guardian.fnr, guardian.name, "guardian")
+        raise LifecycleRefused("not_asked")
+
     def _family_step(
         self,
         user: User,
@@ -469,6 +579,10 @@ def _open_request(snapshot: LogSnapshot, ref: DocRef) -> ConsentRequest:
     if found.state != "open":
         raise LifecycleRefused("request_closed")
     return found
+
+
+# How old a signed paper may be when the holder records it.
+_PAPER_AGE = timedelta(days=92)
 
 
 def _lead(portal: LifecycleCore) -> timedelta:

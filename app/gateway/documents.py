@@ -1,4 +1,4 @@
-"""Documents (scans, reports) attached to a log: reading one back for download."""
+"""Documents (scans, reports) attached to a log: naming a new one, reading one back."""
 
 from __future__ import annotations
 
@@ -10,7 +10,31 @@ from app.documents.records import Attachment
 from app.gateway.core import PortalCore
 from app.gateway.errors import NoAccess
 from app.logs.errors import DocumentNotFound
-from app.logs.layout import DocRef
+from app.logs.ids import new_document_id
+from app.logs.layout import DocRef, attachment_path
+from app.media.uploads import CleanUpload
+
+
+def new_attachment(
+    clean: CleanUpload, title: str, uploaded_by: str, now: datetime
+) -> tuple[Attachment, dict[str, bytes]]:
+    """Metadata for checked bytes, and the bytes at the path the server chose for them.
+
+    The stored name is the server's (``dokument-<id>.<ext>``): the file name a
+    browser sent may hold a child's name, and it never reaches a path.
+    """
+    attachment_id = new_document_id()
+    metadata = Attachment(
+        id=attachment_id,
+        title=title,
+        filename=f"dokument-{attachment_id}.{clean.extension}",
+        media_type=clean.media_type,
+        size_bytes=len(clean.data),
+        sha256=hashlib.sha256(clean.data).hexdigest(),
+        uploaded_by=uploaded_by,
+        uploaded_at=now,
+    )
+    return metadata, {attachment_path(attachment_id): clean.data}
 
 
 class DocumentVerbs(PortalCore):

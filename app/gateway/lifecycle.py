@@ -13,7 +13,7 @@ the new head. The same form sent twice is saved once (its idempotency key).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.access import Action, Decision, LogFacts, Section, StaffRole, User, UserKind, decide
@@ -52,6 +52,7 @@ class Built:
     basis: str
     section: Section
     event: Event = Event.SAVE
+    files: dict[str, bytes] = field(default_factory=dict)  # an attachment's bytes, by path
 
 
 class LifecycleCore(PortalCore):
@@ -192,6 +193,7 @@ class LifecycleCore(PortalCore):
                     action=Event.CHANGE_STATUS
                     if any(isinstance(d, StatusChange) for d in built.documents)
                     else built.event,
+                    extra_files=built.files or None,
                 )
             except EditConflict:
                 continue  # the log moved between our read and our commit: decide again

@@ -31,10 +31,11 @@ from app.errors import RULES
 from app.gateway import LogPage, NoAccess
 from app.gateway.changes import Change, DocumentConflict
 from app.gateway.core import doc_ref
+from app.gateway.documents import new_attachment as attachment_for
 from app.logs.errors import RuleViolation
-from app.logs.ids import new_document_id
-from app.logs.layout import DocRef, attachment_path
+from app.logs.layout import DocRef
 from app.logs.merge import merge_fields
+from app.media.uploads import CleanUpload
 from app.web.i18n import select_locale
 from app.web.users import current_service, current_user
 from app.writing import advise
@@ -186,22 +187,9 @@ def submission_key(form_key: str, *extra: str) -> str:
     return f"{form_key[:64]}:{digest}"
 
 
-def new_attachment(
-    data: bytes, media_type: str, extension: str, title: str
-) -> tuple[Attachment, dict[str, bytes]]:
-    """Metadata for checked bytes, and the bytes at the path the server chose for them."""
-    attachment_id = new_document_id()
-    metadata = Attachment(
-        id=attachment_id,
-        title=title,
-        filename=f"dokument-{attachment_id}.{extension}",
-        media_type=media_type,
-        size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by=viewer().principal,
-        uploaded_at=datetime.now(UTC),
-    )
-    return metadata, {attachment_path(attachment_id): data}
+def new_attachment(clean: CleanUpload, title: str) -> tuple[Attachment, dict[str, bytes]]:
+    """Metadata for checked bytes uploaded now by the viewer, and the bytes at their path."""
+    return attachment_for(clean, title, viewer().principal, datetime.now(UTC))
 
 
 def save_upload(page: LogPage, change: Change, sent: bytes) -> None:

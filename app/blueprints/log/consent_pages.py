@@ -15,16 +15,18 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
 
 from app.access import Section
 from app.blueprints.context import instance, portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import Answer, document, showing
-from app.blueprints.log.forms import TITLE_MAX, ConfirmForm, DocumentForm, _text
+from app.blueprints.log.documents import checked_file
+from app.blueprints.log.forms import TITLE_MAX, ConfirmForm, DateInput, DocumentForm, _text
 from app.blueprints.log.meeting_forms import CheckboxesField
 from app.blueprints.log.steps import run_button, run_step, step_page
 from app.documents.fields import Service
@@ -78,10 +80,24 @@ class WithdrawForm(DocumentForm):
         return {"only": only, "note": (self.note.data or "").strip()}
 
 
-def _answer_form(request: ConsentRequest, youth: bool) -> DocumentForm:
-    """A yes/no question per service asked about (and, on reopening, about the old content)."""
+def _answer_form(
+    request: ConsentRequest, youth: bool, signers: list[SelectChoice] | None = None
+) -> DocumentForm:
+    """A yes/no question per service asked about (and, on reopening, about the old content).
+
+    With ``signers`` it is the holder's form for a signed paper answer: who
+    signed, when, until when, and the scan of the paper.
+    """
+    paper = signers is not None
     yes_no = [SelectChoice("yes", _l("Yes, I consent")), SelectChoice("no", _l("No"))]
-    fields: dict[str, Any] = {
+    fields: dict[str, Any] = {}
+    if paper:
+        fields["giver"] = RadioField(
+            _l("Who signed"),
+            choices=signers,
+            validators=[InputRequired(_l("Choose who signed."))],
+        )
+    fields |= {
         f"service_{s.value}": RadioField(
             SERVICE_LABELS[s.value],
             choices=yes_no,
@@ -100,12 +116,42 @@ def _answer_form(request: ConsentRequest, youth: bool) -> DocumentForm:
         )
     if youth:
         fields["include_guardians"] = BooleanField(
-            _l("My guardians may keep reading the log"), default=True
+            _l("The guardians may keep reading the log")
+            if paper
+            else _l("My guardians may keep reading the log"),
+            default=True,
+        )
+    if paper:
+        fields["signed_on"] = DateInput(
+            _l("Date signed"), validators=[InputRequired(_l("Write the date it was signed."))]
+        )
+        fields["valid_until"] = DateInput(
+            _l("Valid until (optional)"),
+            description=_l("Leave empty for the municipality's usual consent period."),
+            validators=[Optional()],
+        )
+        fields["scan"] = FileField(
+            _l("Scan of the signed paper"),
+            description=_l("PDF, JPEG or PNG."),
+            render_kw={"accept": ".pdf,.jpg,.jpeg,.png"},
+            validators=[checked_file],
         )
 
     def changes(self: DocumentForm) -> dict[str, Any]:
         chosen = {s: self[f"service_{s.value}"].data for s in request.services}
+        signed = (
+            {
+                "giver": self["giver"].data,
+                "signed_on": self["signed_on"].data,
+                "valid_until": self["valid_until"].data,
+                "scan": self["scan"].clean,
+                "scan_title": _("Signed consent (paper)"),
+            }
+            if paper
+            else {}
+        )
         return {
+            **signed,
             "consented": [s for s, a in chosen.items() if a == "yes"],
             "refused": [s for s, a in chosen.items() if a == "no"],
             "show_old_content": (self["show_old_content"].data == "yes")
@@ -199,6 +245,39 @@ def answer_consent(log_id: str, request_id: str) -> Answer:
         nav="consents",
         nav_back=_back(log_id),
         initial={"include_guardians": "y"},
+    )
+
+
+@bp.route("/samtykker/<request_id>/papir", methods=["GET", "POST"])
+@login_required()
+def paper_consent(log_id: str, request_id: str) -> Answer:
+    """The holder records a signed paper answer to a request, with the scan."""
+    page = step_page(log_id, Section.CONSENTS, _holder)
+    request = _request(page, request_id)
+    signers = portal().paper_signers(page.snapshot, page.today)
+    if not signers and showing():
+        raise NoAccess(log_id)  # nobody is asked yet: the guardians are confirmed first
+    return run_step(
+        page,
+        _answer_form(
+            request,
+            youth=any(value == "subject" for value, _name in signers),
+            signers=[SelectChoice(value, name) for value, name in signers],
+        ),
+        portal().record_paper_consent,
+        args=(request_id,),
+        done=_back(log_id),
+        message=_("The paper consent is recorded, with the scan."),
+        heading=_("Record a paper consent"),
+        intro=_(
+            "Fill in what the signed paper says, service by service, and add a scan of it. "
+            "Record one paper for each person who signed."
+        ),
+        multipart=True,
+        nav="consents",
+        nav_back=_back(log_id),
+        save_label=_("Record the paper consent"),
+        initial={"include_guardians": "y", "signed_on": page.today.isoformat()},
     )
 
 

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 from wtforms import StringField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, StopValidation
 
 from app.access import Action, Section
 from app.blueprints.context import instance, portal
@@ -65,6 +65,26 @@ _UNSAFE_NAME = re.compile(r"[/\\<>\x00-\x1f\x7f]|^\.\.")
 _DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
 
 
+def checked_file(_form: object, field: FileField) -> None:
+    """Validate an uploaded document by its content; the bytes to store go to ``field.clean``.
+
+    A refusal is the field's error, in the user's language, so a form with a
+    file shows it like any other mistake.
+    """
+    limit = instance().settings.max_upload_bytes
+    sent = field.data
+    raw = sent.read(limit + 1) if sent else b""
+    code = "unsafe_name" if _UNSAFE_NAME.search(getattr(sent, "filename", "") or "") else ""
+    if not code:
+        try:
+            field.clean = check_upload(raw, max_bytes=limit)
+            return
+        except UploadRejected as rejected:
+            code = rejected.code
+    message = UPLOAD_PROBLEMS.get(code, UPLOAD_PROBLEMS["damaged"])
+    raise StopValidation(str(message) % {"mb": megabytes(limit)})
+
+
 class UploadForm(DocumentForm):
     """A title and a file."""
 
@@ -78,6 +98,7 @@ class UploadForm(DocumentForm):
         _l("File"),
         description=_l("PDF, JPEG or PNG."),
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png"},
+        validators=[checked_file],
     )
 
 
@@ -111,7 +132,7 @@ def upload(log_id: str) -> Answer:
     page = _documents_page(log_id, write=True)
     form = UploadForm()
     limit = instance().settings.max_upload_bytes
-    context = {"form": form, "nav": "attachments", "limit_mb": _megabytes(limit)}
+    context = {"form": form, "nav": "attachments", "limit_mb": megabytes(limit)}
     if request.method == "GET":
         form.revision.data = page.revision
         form.ensure_key()
@@ -123,25 +144,12 @@ def upload(log_id: str) -> Answer:
 
     if not form.validate_on_submit():
         return again()
-    sent = form.upload.data
-    raw = sent.read(limit + 1) if sent else b""
-    name = getattr(sent, "filename", "") or ""
-
-    def refuse(code: str) -> tuple[str, int]:
-        message = UPLOAD_PROBLEMS.get(code, UPLOAD_PROBLEMS["damaged"])
-        form.upload.errors = [str(message) % {"mb": _megabytes(limit)}]
-        return again()
-
-    if _UNSAFE_NAME.search(name):
-        return refuse("unsafe_name")
-    try:
-        clean = check_upload(raw, max_bytes=limit)
-    except UploadRejected as rejected:
-        return refuse(rejected.code)
+    clean = form.upload.clean
+    name = getattr(form.upload.data, "filename", "") or ""
     title = (form.title.data or "").strip() or safe_title(name) or _("Document")
-    metadata, files = new_attachment(clean.data, clean.media_type, clean.extension, title)
+    metadata, files = new_attachment(clean, title)
     try:
-        save_upload(page, Change((metadata,), event=Event.ATTACH, files=files), raw)
+        save_upload(page, Change((metadata,), event=Event.ATTACH, files=files), clean.data)
     except RuleViolation:
         context["problem"] = _("The form is too old to be saved. Open the page again.")
         return again()
@@ -149,7 +157,7 @@ def upload(log_id: str) -> Answer:
     return redirect(url_for("log.documents", log_id=log_id))
 
 
-def _megabytes(limit: int) -> str:
+def megabytes(limit: int) -> str:
     return f"{round(limit / (1024 * 1024), 1):g}"
 
 

@@ -29,6 +29,7 @@ from app.gateway.changes import Change, DocumentConflict
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
 from app.media import PhotoRejected, clean_photo
+from app.media.uploads import CleanUpload
 from app.web.users import login_required
 
 PHOTO_PROBLEMS = {
@@ -149,7 +150,7 @@ def photo_form(log_id: str) -> Answer:
         error = str(PHOTO_PROBLEMS.get(rejected.code, PHOTO_PROBLEMS["damaged"]))
         record_shown(page)  # shown again with the problem: a read
         return render_template("log/photo.html", page=page, error=error), 400
-    metadata, files = new_attachment(photo.data, photo.media_type, "jpg", "photo")
+    metadata, files = new_attachment(CleanUpload(photo.data, photo.media_type, "jpg"), "photo")
     # Recorded as the overview, which now points at the new photo.
     change = Change((page.overview.revised(photo=metadata.id), metadata), files=files)
     try:
