@@ -93,6 +93,11 @@ STEP_REFUSALS = {
         "The consent must last until today or later, and at most the municipality's "
         "consent period from the day it was signed."
     ),
+    "deletion_waiting": _l("Deletion has already been asked for. The coordinator handles it."),
+    "deletion_decided": _l("This deletion request has already been handled."),
+    "second_coordinator": _l(
+        "You proposed the shredding yourself. A second coordinator must confirm it."
+    ),
     "nothing_to_renew": _l("There is no consent to renew right now."),
     "nothing_to_withdraw": _l("There is no consent of yours in force to withdraw."),
     "handover_pending": _l(

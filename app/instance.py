@@ -20,6 +20,7 @@ from app.encryption import (
 from app.git_backend import GitStore, enable_durability
 from app.index import LogIndex
 from app.local_accounts import LocalAccounts
+from app.logs.deletion_register import DeletionRegister
 from app.logs.form_keys import FormKeys
 from app.logs.ledger import HeadLedger
 from app.logs.service import LogService
@@ -43,6 +44,7 @@ class Instance:
     form_keys: FormKeys
     feeds: FeedTokens
     read_marks: ReadMarks
+    deletions: DeletionRegister
 
     def close(self) -> None:
         """Release the index connection."""
@@ -101,6 +103,7 @@ def open_instance(settings: Settings) -> Instance:
         settings.instance_path / "calendar-feeds.sqlite3", keys.secret("calendar-feed-key")
     )
     read_marks = ReadMarks(settings.instance_path / "read-marks.sqlite3")
+    deletions = DeletionRegister(settings.instance_path / "deletions.sqlite3")
     return Instance(
         settings,
         store,
@@ -113,4 +116,5 @@ def open_instance(settings: Settings) -> Instance:
         form_keys,
         feeds,
         read_marks,
+        deletions,
     )

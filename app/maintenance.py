@@ -17,6 +17,7 @@ class CheckReport:
 
     checked: int = 0
     recovered: int = 0
+    shredded: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -27,12 +28,17 @@ class CheckReport:
     def summary(self) -> str:
         """One line for the operator."""
         state = "OK" if self.ok else f"{len(self.problems)} problem(s)"
-        return f"checked {self.checked} logs, cleared {self.recovered} crash leftovers: {state}"
+        shredded = f" ({self.shredded} shredded)" if self.shredded else ""
+        return (
+            f"checked {self.checked} logs{shredded}, cleared {self.recovered} crash leftovers: "
+            f"{state}"
+        )
 
 
 def check_instance(instance: Instance, progress: Callable[[str], None] = print) -> CheckReport:
     """Clear stale locks, run git fsck on every log, check keys, and repair index drift."""
     report = CheckReport(recovered=instance.store.recover())
+    report.recovered += _finish_shredding(instance, progress)
     repo_ids = instance.store.repo_ids()
     key_ids = set(instance.keys.log_ids())
     for number, repo_id in enumerate(repo_ids, start=1):
@@ -40,7 +46,14 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
         if not result.ok:
             report.problems.append(f"log {repo_id}: git fsck failed: {result.output[:500]}")
         if repo_id not in key_ids:
-            progress(f"  log {repo_id} has no data key (shredded): its content is unreadable")
+            outcome = instance.deletions.get(repo_id)
+            if outcome is not None and outcome.outcome == "shredded":
+                report.shredded += 1
+                progress(f"  log {repo_id}: shredded on {outcome.decided_on} (deletion register)")
+            else:
+                report.problems.append(
+                    f"log {repo_id}: no data key and no shredding recorded: unreadable"
+                )
         else:
             with instance.store.open(repo_id) as repo:
                 head = repo.head()
@@ -82,3 +95,20 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
         instance.index.forget(stale)  # a reservation whose creation never finished
         report.recovered += 1
     return report
+
+
+def _finish_shredding(instance: Instance, progress: Callable[[str], None]) -> int:
+    """Destroy the keys of logs the register says are shredded but still have them.
+
+    The register is written before the keys are destroyed; a crash in between
+    leaves a decided shredding half done, which is finished here.
+    """
+    finished = 0
+    for outcome in instance.deletions.unfinished():
+        if outcome.outcome != "shredded":
+            continue
+        instance.logs.shred(outcome.log_id)
+        instance.deletions.mark_done(outcome.log_id)
+        progress(f"  finished shredding log {outcome.log_id} (decided {outcome.decided_on})")
+        finished += 1
+    return finished

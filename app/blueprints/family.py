@@ -17,4 +17,8 @@ def my_logs() -> str:
     """The logs about my children, or about me."""
     user = current_user()
     assert user is not None
-    return render_template("family/my_logs.html", logs=portal().my_logs(user))
+    return render_template(
+        "family/my_logs.html",
+        logs=portal().my_logs(user),
+        outcomes=portal().deletion_outcomes(user),
+    )

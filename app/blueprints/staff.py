@@ -14,12 +14,14 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.access import StaffRole, User, UserKind
 from app.blueprints.context import portal
+from app.blueprints.log.common import submission_key
 from app.documents.fields import LogTemplate
 from app.documents.fnr import is_valid_pid
 from app.errors import STEP_REFUSALS
 from app.gateway.guardians import ConfirmationRefused
 from app.gateway.lifecycle import LifecycleRefused
 from app.gateway.starting import LogAlreadyExists, NewLog
+from app.lifecycle.machine import StepRefused
 from app.logs.errors import EditConflict, RuleViolation
 from app.web.users import current_user, login_required
 
@@ -98,6 +100,65 @@ def answer_guardian(log_id: str, guardian_id: str) -> Response:
         done = _("The guardian is confirmed.") if answer == "confirm" else _("It is turned down.")
         flash(done, "success")
     return redirect(url_for("staff.guardians_to_confirm"))
+
+
+@bp.get("/koordinator")
+@login_required(UserKind.STAFF)
+def coordinator() -> str:
+    """The coordinator's overview (a unit leader's, for their units): what needs acting on."""
+    found = portal().coordinator_overview(_staff())
+    units = {u.unit_id: u.name for u in portal().instance.directory.snapshot().units.values()}
+    return render_template("staff/coordinator.html", found=found, units=units)
+
+
+@bp.post("/sletting/<log_id>/<request_id>")
+@login_required(UserKind.STAFF)
+def decide_deletion(log_id: str, request_id: str) -> Response:
+    """A coordinator blocks the log, proposes shredding it, or turns the request down."""
+    decision = request.form.get("decision", "")
+    done = {
+        "block": _("The log is blocked. Only the archive can open it now."),
+        "propose_shred": _("Shredding is proposed. A second coordinator must confirm it."),
+        "decline": _("The request is turned down. The family sees your note."),
+    }
+    if decision not in done:
+        abort(400)
+    try:
+        portal().decide_deletion(
+            _staff(),
+            log_id,
+            request_id,
+            decision=decision,
+            note=request.form.get("note", "")[:1000],
+            seen_revision=request.form.get("revision", ""),
+            form_key=submission_key(request.form.get("form_key", "")),
+        )
+    except (LifecycleRefused, StepRefused) as refused:
+        flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")
+    except (EditConflict, RuleViolation):
+        flash(_("The request changed while you looked at it. Check it again."), "warning")
+    else:
+        flash(done[decision], "success")
+    return redirect(url_for("staff.coordinator"))
+
+
+@bp.post("/sletting/<log_id>/<request_id>/makuler")
+@login_required(UserKind.STAFF)
+def confirm_shredding(log_id: str, request_id: str) -> Response:
+    """A second coordinator confirms: the log's keys are destroyed, for good."""
+    outcome = portal().instance.deletions.get(log_id)
+    if outcome is not None and outcome.outcome == "shredded":
+        flash(_("The log is shredded."), "success")  # a second click: already done
+        return redirect(url_for("staff.coordinator"))
+    try:
+        portal().confirm_shredding(
+            _staff(), log_id, request_id, seen_revision=request.form.get("revision", "")
+        )
+    except (LifecycleRefused, StepRefused) as refused:
+        flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")
+    else:
+        flash(_("The log is shredded."), "success")
+    return redirect(url_for("staff.coordinator"))
 
 
 class StartForm(FlaskForm):  # type: ignore[misc]

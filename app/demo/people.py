@@ -68,6 +68,14 @@ STAFF = {
         "BTI-koordinator",
         ("coordinator",),
     ),
+    "siri": DemoStaff(  # a second coordinator: shredding a log takes two
+        "s-d4a7e962",
+        "Siri Dahl",
+        Service.OTHER,
+        "enhet-oppvekst",
+        "Kommunalsjef oppvekst",
+        ("coordinator",),
+    ),
     "anne": DemoStaff(
         "s-85c0f4d9", "Anne Vik", Service.OTHER, "enhet-arkiv", "Arkivar", ("archivist",)
     ),

@@ -1,4 +1,4 @@
-"""Attachments, level changes, baton handovers and the log's changes of state."""
+"""Attachments, level changes, baton handovers, the log's changes of state, deletion requests."""
 
 from __future__ import annotations
 
@@ -115,3 +115,45 @@ class StatusChange(DocumentBase):
         if self.from_status == self.to_status:
             raise ValueError("from_status and to_status are the same")
         return self
+
+
+class DeletionRequest(DocumentBase):
+    """A guardian (or the youth) asks for the log to be deleted; the coordinator handles it.
+
+    Where the archive duty applies the log is *blocked* (the request ends
+    "blocked", with the step in the same commit). Where it does not, one
+    coordinator proposes shredding ("shred_proposed") and a second confirms;
+    the log's keys are then destroyed, so the outcome is kept outside the log,
+    in the instance's record of shredded logs. A coordinator may also turn the
+    request down with a note ("declined"), and the family may withdraw it while
+    it is open.
+    """
+
+    kind: Literal["deletion_request"] = Field("deletion_request", description="Document kind.")
+    asked_by: UserId = Field(description="Opaque id of the guardian or youth who asked.")
+    asked_by_role: Literal["guardian", "subject"] = Field(description="Who asked, as a role.")
+    asked_on: date = Field(description="When it was asked, in Norway.")
+    reason: ShortText = Field("", description="What the family wrote, if anything.")
+    state: Literal["open", "shred_proposed", "blocked", "declined", "withdrawn"] = Field(
+        "open", description="Waiting, proposed for shredding, or how it ended."
+    )
+    proposed_by: UserId | None = Field(
+        None, description="Coordinator who proposed shredding (a second one confirms)."
+    )
+    proposed_on: date | None = Field(None, description="When shredding was proposed.")
+    decided_by: UserId | None = Field(None, description="Coordinator who blocked or declined.")
+    decided_on: date | None = Field(None, description="When it was blocked, declined or withdrawn.")
+    decision_note: ShortText = Field("", description="The coordinator's note on the decision.")
+
+    @model_validator(mode="after")
+    def _decided_when_done(self) -> DeletionRequest:
+        if (self.state == "shred_proposed") != (self.proposed_by is not None):
+            raise ValueError("proposed_by names who proposed shredding, while it is proposed")
+        if (self.state in ("blocked", "declined", "withdrawn")) != (self.decided_on is not None):
+            raise ValueError("decided_on is the date a request was blocked, declined or withdrawn")
+        return self
+
+    @property
+    def waiting(self) -> bool:
+        """Still for a coordinator to handle (open, or proposed for shredding)."""
+        return self.state in ("open", "shred_proposed")

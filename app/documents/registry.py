@@ -11,7 +11,13 @@ from app.documents.errors import FieldProblem, InvalidDocument
 from app.documents.meetings import CalendarEntry, Meeting, Message, MinutesAmendment
 from app.documents.overview import Initiative, LogOverview, Presentation
 from app.documents.people import Consent, ConsentRequest, Guardian, Participant
-from app.documents.records import Attachment, BatonHandover, LevelChange, StatusChange
+from app.documents.records import (
+    Attachment,
+    BatonHandover,
+    DeletionRequest,
+    LevelChange,
+    StatusChange,
+)
 from app.documents.work import Activity, Evaluation, Goal
 
 MODELS: dict[str, type[DocumentBase]] = {
@@ -35,6 +41,7 @@ MODELS: dict[str, type[DocumentBase]] = {
         LevelChange,
         BatonHandover,
         StatusChange,
+        DeletionRequest,
     )
 }
 

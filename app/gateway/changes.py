@@ -258,7 +258,14 @@ def _check_guardians(
 # Kinds only the life-cycle verbs write (app/gateway/consenting.py, baton.py, closing.py):
 # each of them is a step with its own rules, never a free edit.
 _LIFECYCLE_KINDS = frozenset(
-    {"consent", "consent_request", "baton_handover", "status_change", "level_change"}
+    {
+        "consent",
+        "consent_request",
+        "baton_handover",
+        "status_change",
+        "level_change",
+        "deletion_request",
+    }
 )
 # The overview's fields that say where the log is in its life, and whose it is.
 _LIFECYCLE_FIELDS = (

@@ -14,6 +14,8 @@ from app.gateway.baton import BatonVerbs
 from app.gateway.calendar import CalendarVerbs
 from app.gateway.closing import ClosingVerbs
 from app.gateway.consenting import ConsentVerbs
+from app.gateway.coordination import CoordinationVerbs
+from app.gateway.deletion import DeletionVerbs
 from app.gateway.documents import DocumentVerbs
 from app.gateway.errors import NoAccess
 from app.gateway.guardians import GuardianVerbs
@@ -128,6 +130,8 @@ class Portal(
     ConsentVerbs,
     BatonVerbs,
     ClosingVerbs,
+    DeletionVerbs,
+    CoordinationVerbs,
 ):
     """The gateway's verbs over one instance (reading here; the rest in the mixed-in groups)."""
 

@@ -16,6 +16,7 @@ SECTION_OF_KIND = {
     "participant": Section.PARTICIPANTS,
     "consent": Section.CONSENTS,
     "consent_request": Section.CONSENTS,
+    "deletion_request": Section.CONSENTS,
     "guardian": Section.CONSENTS,
     "attachment": Section.ATTACHMENTS,
     "level_change": Section.OVERVIEW,

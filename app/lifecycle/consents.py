@@ -97,12 +97,23 @@ def open_requests(documents: Iterable[DocumentBase]) -> list[ConsentRequest]:
 
 
 def expiring(documents: Iterable[DocumentBase], today: date, lead_days: int) -> list[Consent]:
-    """Consents in force that end within ``lead_days`` (the reminder's window)."""
+    """Consents in force that end within ``lead_days`` (the reminder's window).
+
+    A consent the same person has already renewed (one in force for the same
+    services that lasts longer) is not expiring: nobody needs reminding.
+    """
     until = today + timedelta(days=lead_days)
+    current = [c for c in documents if isinstance(c, Consent) and c.services and in_force(c, today)]
     return [
         c
-        for c in documents
-        if isinstance(c, Consent) and c.services and in_force(c, today) and c.valid_until <= until
+        for c in current
+        if c.valid_until <= until
+        and not any(
+            later.given_by_fnr == c.given_by_fnr
+            and later.valid_until > c.valid_until
+            and set(c.services) <= set(later.services)
+            for later in current
+        )
     ]
 
 

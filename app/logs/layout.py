@@ -22,6 +22,7 @@ _FOLDERS = {
     "participant": "participants",
     "consent": "consents",
     "consent_request": "consent-requests",
+    "deletion_request": "deletion-requests",
     "guardian": "guardians",
     "attachment": "attachments",
     "level_change": "level-changes",

@@ -310,14 +310,18 @@ class LogService(LogReader):
         self._index_snapshot(self._read_kinds(log_id, repo, codec, head, _INDEXED_KINDS))
 
     def _index_snapshot(self, snapshot: LogSnapshot) -> None:
+        """Index the log's state and who relates to it; a blocked log only as existing."""
         overview = snapshot.overview
+        blocked = overview.status == LogStatus.BLOCKED
         self.index.record(
             snapshot.log_id,
             head=snapshot.revision,
             status=overview.status.value,
             subject_fnr=overview.subject.fnr,
             unit_id=overview.unit_id,
-            relations=relations(
+            relations=()
+            if blocked
+            else relations(
                 snapshot.documents.values(),
                 self.index.person_principal,
                 self.guardianship.guardians(overview.subject.fnr, snapshot.documents.values()),

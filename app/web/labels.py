@@ -89,6 +89,7 @@ KIND = {
     "baton_handover": _l("Handover of the baton"),
     "status_change": _l("Change of state"),
     "consent_request": _l("Consent request"),
+    "deletion_request": _l("Deletion request"),
 }
 FIELD = {
     "title": _l("Title"),
@@ -219,6 +220,7 @@ BASIS = {
     "unit_leader:handover": _l("Unit leader"),
     "pending:holder": _l("Holder"),
     "pending:family": _l("Guardian"),
+    "coordinator": _l("Coordinator"),
 }
 
 

@@ -15,6 +15,7 @@ bp = Blueprint("log", __name__, url_prefix="/logg/<log_id>")
 _SECTIONS = (
     "calendar",
     "consent_pages",
+    "deletion_pages",
     "documents",
     "guardians",
     "history",

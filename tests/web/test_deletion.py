@@ -1,0 +1,210 @@
+"""Deletion versus the archive duty over HTTP (issue 8, part 10), and the coordinator's overview.
+
+Real Git, real encryption, real key files: a blocked log opens for nobody, a
+shredded one cannot be read at all, and ``fsck`` reports it as shredded, not
+as broken. The outcome is kept outside the log and told to the family.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.documents.fields import LogStatus
+from app.documents.people import Guardian
+from app.documents.records import DeletionRequest
+from app.logs.deletion_register import DeletionOutcome
+from app.logs.errors import LogNotFound
+from app.maintenance import check_instance
+from tests.web.conftest import csrf_token, demo_log_ids, logged_in
+from tests.web.test_log_work import head, snapshot, submit
+
+
+def _ask(client: FlaskClient, log_id: str, reason: str = "Vi vil ikke ha loggen lenger."):  # type: ignore[no-untyped-def]
+    return submit(client, f"/logg/{log_id}/sletting", {"reason": reason})
+
+
+def _request(app: Flask, log_id: str) -> DeletionRequest:
+    (asked,) = snapshot(app, log_id).of_kind(DeletionRequest)
+    return asked
+
+
+def _decide(client: FlaskClient, app: Flask, log_id: str, decision: str, note: str = ""):  # type: ignore[no-untyped-def]
+    asked = _request(app, log_id)
+    return client.post(
+        f"/ansatt/sletting/{log_id}/{asked.id}",
+        data={
+            "csrf_token": csrf_token(client, "/ansatt/koordinator"),
+            "revision": head(app, log_id),
+            "form_key": "",
+            "decision": decision,
+            "note": note,
+        },
+        follow_redirects=True,
+    )
+
+
+def _confirm(client: FlaskClient, app: Flask, log_id: str, request_id: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/ansatt/sletting/{log_id}/{request_id}/makuler",
+        data={"csrf_token": csrf_token(client, "/ansatt/koordinator"), "revision": ""},
+        follow_redirects=True,
+    )
+
+
+def test_a_guardian_asks_and_the_coordinator_blocks_the_log(fresh_app: Flask) -> None:
+    app = fresh_app
+    jonas = demo_log_ids(app)["Jonas"]
+    lise = logged_in(app, "citizen:lise")
+    assert "Be om at loggen slettes" in lise.get(f"/logg/{jonas}/").data.decode()
+    asked = _ask(lise, jonas)
+    assert asked.status_code == 302, asked.data[-1500:]
+    request = _request(app, jonas)
+    assert request.state == "open" and request.asked_by_role == "guardian"
+    overview = lise.get(f"/logg/{jonas}/").data.decode()
+    assert "Koordinatoren behandler" in overview
+    assert lise.get(f"/logg/{jonas}/sletting").status_code == 404  # one request at a time
+    # Staff who take part cannot ask, and only coordinators (and unit leaders) see the overview.
+    per = logged_in(app, "staff:per")
+    assert per.get(f"/logg/{jonas}/sletting").status_code == 404
+    assert per.get("/ansatt/koordinator").status_code == 404
+    kjersti = logged_in(app, "staff:kjersti").get("/ansatt/koordinator").data.decode()
+    assert "Slettingsforespørsler" not in kjersti  # a unit leader does not decide deletion
+    bjorn = logged_in(app, "staff:bjorn")
+    page = bjorn.get("/ansatt/koordinator").data.decode()
+    assert "Slettingsforespørsler" in page and jonas in page
+    assert "Jonas" not in page  # the coordinator takes no part in the log: no name
+    index = app.extensions["stafettlogg"].index
+    assert any(row.log_id == jonas for row in index.logs_for("s-9b3e5d10"))  # Per takes part
+    # Turning it down needs a note; blocking ends it.
+    assert "Skriv en kort merknad" in _decide(bjorn, app, jonas, "decline").data.decode()
+    blocked = _decide(bjorn, app, jonas, "block", "Arkivplikt etter arkivlova.")
+    assert "Loggen er sperret" in blocked.data.decode()
+    log = snapshot(app, jonas)
+    assert log.overview.status == LogStatus.BLOCKED
+    assert _request(app, jonas).state == "blocked"
+    # Nobody opens it now: not the family, not the holder; the index keeps only that it exists.
+    for client in (lise, per, logged_in(app, "staff:tor")):
+        assert client.get(f"/logg/{jonas}/").status_code == 404
+    instance = app.extensions["stafettlogg"]
+    lise_principal = instance.index.person_principal(log.of_kind(Guardian)[0].fnr)
+    for principal in ("s-9b3e5d10", lise_principal):  # the holder, a guardian
+        assert all(row.log_id != jonas for row in instance.index.logs_for(principal))
+    assert jonas not in per.get("/ansatt/").data.decode()
+    assert instance.index.logs_of_subject(log.overview.subject.fnr) == [jonas]
+    outcome = instance.deletions.get(jonas)
+    assert outcome is not None and outcome.outcome == "blocked" and outcome.done
+    # The family is told the outcome.
+    assert "ble sperret" in lise.get("/familie/").data.decode()
+    # A second decision on the same request is refused.
+    assert "allerede behandlet" in _decide(bjorn, app, jonas, "block").data.decode()
+
+
+def test_shredding_takes_two_coordinators_and_leaves_nothing_readable(fresh_app: Flask) -> None:
+    app = fresh_app
+    nora = demo_log_ids(app)["Nora"]
+    kari = logged_in(app, "citizen:kari")
+    assert _ask(kari, nora, "").status_code == 302
+    request_id = _request(app, nora).id
+    bjorn = logged_in(app, "staff:bjorn")
+    proposed = _decide(bjorn, app, nora, "propose_shred", "Ingen arkivplikt for denne.")
+    assert "En annen koordinator må bekrefte" in proposed.data.decode()
+    assert _request(app, nora).state == "shred_proposed"
+    # The one who proposed cannot confirm: four eyes.
+    refused = _confirm(bjorn, app, nora, request_id).data.decode()
+    assert "En annen koordinator må bekrefte" in refused
+    assert snapshot(app, nora).overview.status == LogStatus.ACTIVE
+    # A member of staff who is no coordinator cannot either.
+    assert logged_in(app, "staff:hilde").post(
+        f"/ansatt/sletting/{nora}/{request_id}/makuler",
+        data={"csrf_token": csrf_token(logged_in(app, "staff:hilde"), "/ansatt/")},
+    ).status_code in (400, 404)
+    siri = logged_in(app, "staff:siri")
+    assert "Loggen er slettet for godt" in _confirm(siri, app, nora, request_id).data.decode()
+    instance = app.extensions["stafettlogg"]
+    with pytest.raises(LogNotFound):
+        instance.logs.snapshot(nora)
+    assert instance.store.exists(nora)  # the ciphertext stays, unreadable
+    for client in (kari, logged_in(app, "staff:hilde")):
+        assert client.get(f"/logg/{nora}/").status_code == 404
+    outcome = instance.deletions.get(nora)
+    assert outcome is not None and outcome.outcome == "shredded" and outcome.done
+    assert {outcome.decided_by, outcome.confirmed_by} == {"s-3e9d6b21", "s-d4a7e962"}
+    assert "ble slettet for godt" in kari.get("/familie/").data.decode()
+    # A second click finds it done.
+    assert "Loggen er slettet for godt" in _confirm(siri, app, nora, request_id).data.decode()
+    # fsck reports it as shredded, not as broken.
+    report = check_instance(instance, progress=lambda _line: None)
+    assert report.ok and report.shredded == 1, report.problems
+
+
+def test_fsck_finishes_a_shredding_a_crash_interrupted(fresh_app: Flask) -> None:
+    app = fresh_app
+    instance = app.extensions["stafettlogg"]
+    nora = demo_log_ids(app)["Nora"]
+    overview = snapshot(app, nora).overview
+    # Recorded as decided, then the process died before the keys were destroyed.
+    instance.deletions.record(
+        DeletionOutcome(
+            nora,
+            overview.unit_id,
+            "shredded",
+            "no_archive_duty",
+            "p-someone",
+            overview.opened_on,
+            "s-3e9d6b21",
+            "s-d4a7e962",
+            overview.opened_on,
+        )
+    )
+    assert instance.keys.has_log_keys(nora)
+    lines: list[str] = []
+    report = check_instance(instance, progress=lines.append)
+    assert not instance.keys.has_log_keys(nora)
+    assert report.ok and report.shredded == 1 and report.recovered >= 1
+    assert any("finished shredding" in line for line in lines)
+    assert instance.deletions.get(nora).done  # type: ignore[union-attr]
+
+
+def test_fsck_calls_a_missing_key_without_a_record_a_problem(fresh_app: Flask) -> None:
+    instance = fresh_app.extensions["stafettlogg"]
+    nora = demo_log_ids(fresh_app)["Nora"]
+    instance.keys.shred_log(nora)  # keys gone, nobody decided it
+    report = check_instance(instance, progress=lambda _line: None)
+    assert not report.ok and any("no shredding recorded" in p for p in report.problems)
+
+
+def test_the_family_withdraws_a_request_and_sees_a_refusal_explained(fresh_app: Flask) -> None:
+    app = fresh_app
+    jonas = demo_log_ids(app)["Jonas"]
+    lise = logged_in(app, "citizen:lise")
+    assert _ask(lise, jonas).status_code == 302
+    asked = _request(app, jonas)
+    # Anders (the other guardian) did not ask, so he cannot withdraw it.
+    anders = logged_in(app, "citizen:anders")
+    path = f"/logg/{jonas}/sletting/{asked.id}/trekk"
+    token = csrf_token(anders, f"/logg/{jonas}/")
+    sent = anders.post(path, data={"csrf_token": token, "revision": head(app, jonas)})
+    assert sent.status_code in (302, 404) and _request(app, jonas).state == "open"
+    token = csrf_token(lise, f"/logg/{jonas}/")
+    assert (
+        lise.post(path, data={"csrf_token": token, "revision": head(app, jonas)}).status_code == 302
+    )
+    assert _request(app, jonas).state == "withdrawn"
+    # Asked again, then turned down with a note: she reads why on the overview.
+    assert _ask(lise, jonas).status_code == 302
+    (again,) = [r for r in snapshot(app, jonas).of_kind(DeletionRequest) if r.waiting]
+    bjorn = logged_in(app, "staff:bjorn")
+    response = bjorn.post(
+        f"/ansatt/sletting/{jonas}/{again.id}",
+        data={
+            "csrf_token": csrf_token(bjorn, "/ansatt/koordinator"),
+            "revision": head(app, jonas),
+            "decision": "decline",
+            "note": "Loggen skal avsluttes og arkiveres først.",
+        },
+    )
+    assert response.status_code == 302
+    assert "Loggen skal avsluttes og arkiveres først." in lise.get(f"/logg/{jonas}/").data.decode()
+    assert snapshot(app, jonas).overview.status == LogStatus.ACTIVE
