@@ -210,10 +210,20 @@ def _guardian_may_enter(user: User, log: LogFacts, now: datetime, adult: bool) -
     if user.principal not in log.guardians:
         return False
     # From the consent age the subject decides: guardians only if the subject included them.
-    return not adult or any(
+    return not _youth_decides(log, adult) or any(
         c.role == "subject" and c.giver == log.subject and c.include_guardians and c.in_force(now)
         for c in log.consents
     )
+
+
+def _youth_decides(log: LogFacts, adult: bool) -> bool:
+    """Whether the youth's own answers rule: from the consent age, once they have answered.
+
+    The youth is asked when they reach the age; until they answer (yes, no or a
+    withdrawal), the guardians' earlier consents stand, so the help does not
+    stop on a birthday.
+    """
+    return adult and any(c.role == "subject" and c.giver == log.subject for c in log.consents)
 
 
 def _guardian_like(action: Action, section: Section, basis: str) -> Decision:
@@ -272,7 +282,7 @@ def _coverage(service: Service, log: LogFacts, now: datetime, adult: bool) -> st
     out until someone asked consents again after the withdrawal: ending a
     guardian must not silence them.
     """
-    role = "subject" if adult else "guardian"
+    role = "subject" if _youth_decides(log, adult) else "guardian"
     by_giver: dict[str, list[ConsentFact]] = {}
     silenced: date | None = None
     for consent in log.consents:

@@ -121,8 +121,6 @@ def decide_deletion(log_id: str, request_id: str) -> Response:
         "propose_shred": _("Shredding is proposed. A second coordinator must confirm it."),
         "decline": _("The request is turned down. The family sees your note."),
     }
-    if decision not in done:
-        abort(400)
     try:
         portal().decide_deletion(
             _staff(),
@@ -133,6 +131,8 @@ def decide_deletion(log_id: str, request_id: str) -> Response:
             seen_revision=request.form.get("revision", ""),
             form_key=submission_key(request.form.get("form_key", "")),
         )
+    except ValueError:  # no such decision: a forged form (after the access check: 404 first)
+        abort(400)
     except (LifecycleRefused, StepRefused) as refused:
         flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")
     except (EditConflict, RuleViolation):
@@ -146,13 +146,14 @@ def decide_deletion(log_id: str, request_id: str) -> Response:
 @login_required(UserKind.STAFF)
 def confirm_shredding(log_id: str, request_id: str) -> Response:
     """A second coordinator confirms: the log's keys are destroyed, for good."""
+    user = _staff()
     outcome = portal().instance.deletions.get(log_id)
-    if outcome is not None and outcome.outcome == "shredded":
+    if StaffRole.COORDINATOR in user.staff_roles and outcome and outcome.outcome == "shredded":
         flash(_("The log is shredded."), "success")  # a second click: already done
         return redirect(url_for("staff.coordinator"))
     try:
         portal().confirm_shredding(
-            _staff(), log_id, request_id, seen_revision=request.form.get("revision", "")
+            user, log_id, request_id, seen_revision=request.form.get("revision", "")
         )
     except (LifecycleRefused, StepRefused) as refused:
         flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")

@@ -415,13 +415,9 @@ class ConsentVerbs(LifecycleCore):
                 changed.append(consent.revised(withdrawn_at=now, withdrawal_note=note.strip()))
                 rest = [s for s in consent.services if s != only] if only is not None else []
                 if rest or consent.refused:  # what was refused stays refused
+                    # Still their answer to the same request: answering it again replaces it.
                     changed.append(
-                        consent.revised(
-                            id=new_document_id(),
-                            services=rest,
-                            valid_from=today,
-                            request=None,
-                        )
+                        consent.revised(id=new_document_id(), services=rest, valid_from=today)
                     )
             if not changed:
                 raise LifecycleRefused("nothing_to_withdraw")

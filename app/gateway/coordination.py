@@ -12,7 +12,7 @@ log listed is recorded in its access log as read by the viewer's role.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from app.access import Action, Decision, Section, StaffRole, User, UserKind, decide
 from app.config import LifecycleSettings
@@ -77,7 +77,7 @@ class CoordinationVerbs(PortalCore):
 
     def coordinator_overview(self, user: User, now: datetime | None = None) -> CoordinatorOverview:
         """What needs acting on in the viewer's units; NoAccess for other staff."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         coordinator = StaffRole.COORDINATOR in user.staff_roles
         if user.kind != UserKind.STAFF or not (
             coordinator or StaffRole.UNIT_LEADER in user.staff_roles

@@ -8,7 +8,8 @@ modules of their own; each group derives from :class:`PortalCore`, and
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide
 from app.access.facts import facts_from_documents
@@ -40,6 +41,8 @@ class PortalCore:
         """Use the instance's services and settings."""
         self.instance = instance
         self.youth_age = instance.settings.youth_consent_age
+        # When the life-cycle verbs act: the real time, or a test's clock moved on.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._facts_cache: LruCache[tuple[str, str], LogFacts] = LruCache(1024)
 
     def _snapshot(self, log_id: str, kinds: frozenset[str] | None = None) -> LogSnapshot:

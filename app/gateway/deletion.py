@@ -15,7 +15,7 @@ log itself can say nothing any more.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal
 
 from app.access import Action, LogFacts, Section, StaffRole, User, UserKind, decide
@@ -220,7 +220,7 @@ class DeletionVerbs(LifecycleCore):
         about to become unreadable, and its own access log with it.
         """
         del seen_revision, form_key, service  # the shredding is decided on the head
-        now = datetime.now(UTC)
+        now = self.clock()
         snapshot = self._snapshot(log_id)
         facts = self._facts_of(snapshot)
         actors = self._coordinator(user, snapshot, facts, now)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app.access import Action, Decision, LogFacts, Section, StaffRole, User, UserKind, decide
 from app.documents.base import DocumentBase
@@ -175,7 +175,7 @@ class LifecycleCore(PortalCore):
     ) -> tuple[str, Built, datetime]:
         logs = self.instance.logs
         for _attempt in range(_ATTEMPTS):
-            now = datetime.now(UTC)
+            now = self.clock()
             snapshot = self._snapshot(log_id)
             # Decided first: who may not take the step learns nothing from a stale form.
             built = build(snapshot, self._facts_of(snapshot), now)

@@ -9,6 +9,7 @@ from functools import cache
 
 from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide, scope
 from app.audit import AccessEntry
+from app.documents.fields import LogStatus
 from app.documents.overview import LogOverview
 from app.gateway.baton import BatonVerbs
 from app.gateway.calendar import CalendarVerbs
@@ -25,6 +26,7 @@ from app.gateway.people import People, resolve_people
 from app.gateway.sections import SECTION_OF_KIND
 from app.gateway.starting import StartVerbs
 from app.lifecycle.clock import oslo_date
+from app.lifecycle.consents import expired_without_renewal, expiring
 from app.logs.deadlines import overdue_count
 from app.logs.errors import DocumentNotFound, RuleViolation
 from app.logs.rules import age_on
@@ -45,6 +47,8 @@ class LogSummary:
     relation: str
     unit_id: str
     overdue: int = 0
+    consent_ends: date | None = None  # a consent runs out soon (the reminder's window)
+    consent_expired: bool = False  # consent ran out and was not renewed
 
 
 @dataclass(frozen=True)
@@ -158,8 +162,31 @@ class Portal(
                     row.relation,
                     overview.unit_id,
                     self._overdue_for(user, facts, snapshot, now),
+                    *self._consent_reminder(user, facts, snapshot, now),
                 )
         return sorted(found.values(), key=lambda s: (s.status != "active", s.subject_name))
+
+    def _consent_reminder(
+        self, user: User, facts: LogFacts, snapshot: LogSnapshot, now: datetime
+    ) -> tuple[date | None, bool]:
+        """For the holder and the family: when consent runs out soon, or that it ran out."""
+        holds = any(
+            p.participant_id == facts.holder and p.user_id == user.principal
+            for p in facts.participants
+        )
+        if not holds and user.kind != UserKind.CITIZEN:
+            return None, False
+        if snapshot.overview.status not in (LogStatus.ACTIVE, LogStatus.PASSIVE):
+            return None, False
+        today = oslo_date(now)
+        documents = list(snapshot.documents.values())
+        lead = self.instance.settings.lifecycle.reminder_days
+        soon = [c.valid_until for c in expiring(documents, today, lead)]
+        guardians = self.instance.logs.guardianship.guardians(
+            snapshot.overview.subject.fnr, documents
+        )
+        lapsed = expired_without_renewal(documents, today, guardians, self.youth_age)
+        return (min(soon) if soon else None), lapsed
 
     def _overdue_for(
         self, user: User, facts: LogFacts, snapshot: LogSnapshot, now: datetime

@@ -203,10 +203,16 @@ def _youth_log(consents: tuple[ConsentFact, ...], age_on_now: int = 16) -> LogFa
 def test_from_the_configured_age_the_subject_decides() -> None:
     guardians_only = CONSENT_STATES["valid"]
     log = _youth_log(guardians_only)
-    # Guardian consents no longer suffice: staff and guardians are out until the youth consents.
+    # Until the youth answers, the guardians' consents stand: the help goes on past the birthday.
+    assert decide(USERS["ppt"], log, Action.READ, Section.WORK, NOW).basis.startswith("consent:")
+    assert decide(USERS["guardian1"], log, Action.READ, Section.WORK, NOW).basis == "guardian"
+    assert decide(USERS["child"], log, Action.READ, Section.ACCESS_LOG, NOW).basis == "subject"
+    # Once the youth has answered, only the youth's answer counts (here: a refusal of everything).
+    refusal = _consent("y0", "p-child", set(), role="subject", include_guardians=False)
+    refusal = replace(refusal, refused=frozenset({Service.PPT, Service.SCHOOL}))
+    log = _youth_log((*guardians_only, refusal))
     assert not decide(USERS["ppt"], log, Action.READ, Section.WORK, NOW)
     assert not decide(USERS["guardian1"], log, Action.READ, Section.WORK, NOW)
-    assert decide(USERS["child"], log, Action.READ, Section.ACCESS_LOG, NOW).basis == "subject"
 
     youth = _consent("y1", "p-child", {Service.PPT}, role="subject", include_guardians=False)
     log = _youth_log((*guardians_only, youth))
@@ -226,7 +232,7 @@ def test_from_the_configured_age_the_subject_decides() -> None:
 
 def test_someone_else_cannot_consent_as_the_subject() -> None:
     fake = _consent("y1", "p-g1", {Service.PPT}, role="subject")
-    log = _youth_log((*CONSENT_STATES["valid"], fake))
+    log = _youth_log((fake,))
     assert not decide(USERS["ppt"], log, Action.READ, Section.WORK, NOW)
 
 

@@ -29,6 +29,7 @@ REQUIRED_KINDS = {
     "calendar_entry",
     "participant",
     "consent",
+    "deletion_request",
     "guardian",
     "attachment",
     "level_change",

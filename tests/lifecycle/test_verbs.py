@@ -32,7 +32,7 @@ MOTHER, FATHER = fnr(3, 4, 1985, 200), fnr(5, 6, 1984, 300)
 HOLDER = User("s-holder01", UserKind.STAFF)
 
 
-def _log(instance: Instance, services: list[Service]) -> str:
+def _log(instance: Instance, services: list[Service], serial: int = 100) -> str:
     consents = [
         guardian_consent("Mor Testesen", MOTHER, services),
         guardian_consent("Far Testesen", FATHER, services),
@@ -48,7 +48,7 @@ def _log(instance: Instance, services: list[Service]) -> str:
         actor_id="s-holder01",
         template=LogTemplate.SCHOOL,
         subject=Subject(
-            fnr=fnr(1, 2, 2016),
+            fnr=fnr(1, 2, 2016, serial),
             given_name="Testbarn",
             family_name="Testesen",
             birth_date=date(2016, 2, 1),
