@@ -49,6 +49,7 @@ def _accounts() -> dict[str, str]:
     return {
         "kari": citizens["kari"].fnr,
         "per": citizens["per"].fnr,
+        "emma": citizens["emma"].fnr,
         "hilde": synthetic_fnr(date(1975, 1, 10), 400),  # the demo directory's Hilde Solberg
         "badpid": "12345678901",
     }
