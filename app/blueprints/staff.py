@@ -106,9 +106,35 @@ def answer_guardian(log_id: str, guardian_id: str) -> Response:
 @login_required(UserKind.STAFF)
 def coordinator() -> str:
     """The coordinator's overview (a unit leader's, for their units): what needs acting on."""
-    found = portal().coordinator_overview(_staff())
+    user = _staff()
+    found = portal().coordinator_overview(user)
+    leads = StaffRole.UNIT_LEADER in user.staff_roles
+    assignments = portal().baton_assignments(user) if leads else []
     units = {u.unit_id: u.name for u in portal().instance.directory.snapshot().units.values()}
-    return render_template("staff/coordinator.html", found=found, units=units)
+    return render_template(
+        "staff/coordinator.html", found=found, units=units, assignments=assignments
+    )
+
+
+@bp.post("/stafett/<log_id>")
+@login_required(UserKind.STAFF)
+def assign_baton(log_id: str) -> Response:
+    """The unit leader offers the baton of a log in their unit to a participant."""
+    try:
+        portal().offer_baton(
+            _staff(),
+            log_id,
+            request.form.get("to_participant", ""),
+            seen_revision=request.form.get("revision", ""),
+            form_key=submission_key(request.form.get("form_key", "")),
+        )
+    except (LifecycleRefused, StepRefused) as refused:
+        flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")
+    except (EditConflict, RuleViolation):
+        flash(_("The log changed while you looked at it. Check it again."), "warning")
+    else:
+        flash(_("The baton is offered. The new holder must accept it."), "success")
+    return redirect(url_for("staff.coordinator"))
 
 
 @bp.post("/sletting/<log_id>/<request_id>")

@@ -11,12 +11,14 @@ reason; the overview shows the level and its history.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from app.access import Action, LogFacts, Section, User, UserKind, decide
+from app.access import Action, Decision, LogFacts, Section, StaffRole, User, UserKind, decide
 from app.documents.fields import LogStatus
 from app.documents.people import Participant
 from app.documents.records import BatonHandover, LevelChange
+from app.gateway.errors import NoAccess
 from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, doc_ref, require
 from app.lifecycle.clock import oslo_date
 from app.lifecycle.machine import Actor
@@ -27,6 +29,23 @@ from app.logs.snapshot import LogSnapshot
 
 # The baton passes while the log is being worked in, or waits for consent.
 _WORKING = frozenset({LogStatus.PENDING, LogStatus.ACTIVE})
+_ASSIGNMENT_KINDS = frozenset({"log", "participant", "consent", "guardian", "baton_handover"})
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A log in the unit leader's unit whose baton needs them: its holder has gone, or an
+    offer has waited too long. Names of staff, never content; the child's name only for
+    a leader who may read the log."""
+
+    log_id: str
+    revision: str
+    unit_id: str
+    name: str
+    holder_name: str
+    holder_gone: bool
+    offered_on: date | None
+    candidates: list[tuple[str, str]]  # (participant id, name): who could take the baton
 
 
 class BatonVerbs(LifecycleCore):
@@ -154,6 +173,72 @@ class BatonVerbs(LifecycleCore):
             form_key=form_key,
             service=service,
         )
+
+    def baton_assignments(self, user: User, now: datetime | None = None) -> list[Assignment]:
+        """Logs in the unit leader's units whose holder has left (the directory says the
+        person is no longer active) or whose offer of the baton has waited too long.
+
+        The unit leader assigns the baton from here (:meth:`offer_baton`); the
+        new holder still accepts it. NoAccess for anyone but a unit leader.
+        """
+        now = now or self.clock()
+        directory = self.instance.directory.snapshot()
+        member = directory.staff.get(user.principal)
+        if (
+            user.kind != UserKind.STAFF
+            or StaffRole.UNIT_LEADER not in user.staff_roles
+            or member is None
+            or not member.active
+        ):
+            raise NoAccess("assignments")
+        units = frozenset(member.unit_ids)
+        stale_from = oslo_date(now) - timedelta(
+            days=self.instance.settings.lifecycle.handover_stale_days
+        )
+        found: list[Assignment] = []
+        for log_id in self.instance.index.log_ids(units):
+            try:
+                snapshot = self._snapshot(log_id, _ASSIGNMENT_KINDS)
+            except NoAccess:
+                continue
+            overview = snapshot.overview
+            if overview.status not in _WORKING or overview.unit_id not in units:
+                continue
+            holder = snapshot.documents.get(DocRef("participant", overview.holder))
+            if not isinstance(holder, Participant):
+                continue
+            staff = directory.staff.get(holder.user_id)
+            gone = staff is None or not staff.active  # a holder may work in another unit
+            offered = [h.offered_on for h in snapshot.of_kind(BatonHandover) if h.pending]
+            stale = bool(offered) and offered[0] is not None and offered[0] <= stale_from
+            if not gone and not stale:
+                continue
+            facts = self._facts_of(snapshot)
+            candidates = [
+                (p.id, p.name)
+                for p in snapshot.of_kind_active_participants()
+                if p.id != holder.id
+                and p.user_id in directory.staff
+                and directory.staff[p.user_id].active
+                and self._staff_may_read(p.user_id, facts, now)
+            ]
+            reads = decide(user, facts, Action.READ, Section.OVERVIEW, now, self.youth_age)
+            subject = overview.subject
+            found.append(
+                Assignment(
+                    log_id,
+                    snapshot.revision,
+                    overview.unit_id,
+                    f"{subject.given_name} {subject.family_name}" if reads else "",
+                    holder.name,
+                    gone,
+                    offered[0] if offered else None,
+                    sorted(candidates, key=lambda c: c[1]),
+                )
+            )
+            decision = Decision(True, "unit_leader:handover")
+            self._record(log_id, user, decision, Section.PARTICIPANTS, "read", "", now)
+        return found
 
     def _staff_may_read(self, user_id: str, facts: LogFacts, now: datetime) -> bool:
         """Whether a member of staff could open the log now (a new holder must)."""

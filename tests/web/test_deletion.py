@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from app.documents.fields import LogStatus
 from app.documents.people import Guardian
-from app.documents.records import DeletionRequest
+from app.documents.records import BatonHandover, DeletionRequest
 from app.logs.deletion_register import DeletionOutcome
 from app.logs.errors import LogNotFound
 from app.maintenance import check_instance
@@ -208,3 +208,51 @@ def test_the_family_withdraws_a_request_and_sees_a_refusal_explained(fresh_app: 
     assert response.status_code == 302
     assert "Loggen skal avsluttes og arkiveres først." in lise.get(f"/logg/{jonas}/").data.decode()
     assert snapshot(app, jonas).overview.status == LogStatus.ACTIVE
+
+
+def test_the_unit_leader_assigns_the_baton_when_the_holder_has_left(fresh_app: Flask) -> None:
+    app = fresh_app
+    instance = app.extensions["stafettlogg"]
+    jonas = demo_log_ids(app)["Jonas"]
+    kjersti = logged_in(app, "staff:kjersti")
+    assert (
+        "Logger som trenger en ny stafettholder" in kjersti.get("/ansatt/koordinator").data.decode()
+    )
+    # The holder (Ingrid, from PPT) works in another unit: that is no reason.
+    assert jonas not in kjersti.get("/ansatt/koordinator").data.decode()
+    # Ingrid leaves the municipality: the directory says so.
+    directory = instance.directory.snapshot()
+    ingrid = directory.staff["s-2d7a8c44"]
+    instance.directory.save(
+        [ingrid.revised(active=False)], expected_revision=directory.revision, actor_id="s-admin"
+    )
+    page = kjersti.get("/ansatt/koordinator").data.decode()
+    assert jonas in page and "har sluttet" in page
+    log = snapshot(app, jonas)
+    taker = next(p for p in log.of_kind_active_participants() if p.user_id == "s-9b3e5d10")
+    assert f'value="{taker.id}"' in page
+    # Only a unit leader of the log's unit may assign it.
+    for who in ("staff:hilde", "staff:per"):
+        client = logged_in(app, who)
+        sent = client.post(
+            f"/ansatt/stafett/{jonas}",
+            data={
+                "csrf_token": csrf_token(client, "/ansatt/"),
+                "revision": head(app, jonas),
+                "to_participant": taker.id,
+            },
+        )
+        assert sent.status_code == 404
+    sent = kjersti.post(
+        f"/ansatt/stafett/{jonas}",
+        data={
+            "csrf_token": csrf_token(kjersti, "/ansatt/koordinator"),
+            "revision": head(app, jonas),
+            "to_participant": taker.id,
+        },
+        follow_redirects=True,
+    )
+    assert "Den nye stafettholderen må ta imot" in sent.data.decode()
+    (offer,) = [h for h in snapshot(app, jonas).of_kind(BatonHandover) if h.pending]
+    assert offer.to_holder == taker.id and offer.offered_by == "s-7aa31c05"
+    assert snapshot(app, jonas).overview.holder != taker.id  # until Tor accepts
