@@ -49,6 +49,7 @@ class LogSummary:
     overdue: int = 0
     consent_ends: date | None = None  # a consent runs out soon (the reminder's window)
     consent_expired: bool = False  # consent ran out and was not renewed
+    opens: bool = True  # False: listed only to say the log became passive (the holder's)
 
 
 @dataclass(frozen=True)
@@ -164,17 +165,32 @@ class Portal(
                     self._overdue_for(user, facts, snapshot, now),
                     *self._consent_reminder(user, facts, snapshot, now),
                 )
+            elif snapshot.overview.status == LogStatus.PASSIVE and self._holds(user, facts):
+                # The holder is told the log became passive, and nothing of what is in it.
+                subject = snapshot.overview.subject
+                found[row.log_id] = LogSummary(
+                    row.log_id,
+                    f"{subject.given_name} {subject.family_name}",
+                    LogStatus.PASSIVE.value,
+                    "holder",
+                    snapshot.overview.unit_id,
+                    opens=False,
+                )
         return sorted(found.values(), key=lambda s: (s.status != "active", s.subject_name))
+
+    @staticmethod
+    def _holds(user: User, facts: LogFacts) -> bool:
+        """Whether the user is the log's holder (whether or not they may read it now)."""
+        return any(
+            p.active and p.participant_id == facts.holder and p.user_id == user.principal
+            for p in facts.participants
+        )
 
     def _consent_reminder(
         self, user: User, facts: LogFacts, snapshot: LogSnapshot, now: datetime
     ) -> tuple[date | None, bool]:
         """For the holder and the family: when consent runs out soon, or that it ran out."""
-        holds = any(
-            p.participant_id == facts.holder and p.user_id == user.principal
-            for p in facts.participants
-        )
-        if not holds and user.kind != UserKind.CITIZEN:
+        if not self._holds(user, facts) and user.kind != UserKind.CITIZEN:
             return None, False
         if snapshot.overview.status not in (LogStatus.ACTIVE, LogStatus.PASSIVE):
             return None, False

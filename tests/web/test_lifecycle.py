@@ -157,6 +157,11 @@ def test_a_log_from_start_through_consent_baton_level_withdrawal_to_closing(
     assert withdrawn.status_code == 302, withdrawn.data[-1500:]
     assert snapshot(app, log_id).overview.status == LogStatus.PASSIVE
     assert tor.get(f"/logg/{log_id}/").status_code == 404
+    # Tor, the holder, is told on his list (no link, nothing of the content); Per is not.
+    tors_list = tor.get("/ansatt/").data.decode()
+    assert "loggen er passiv, og du har ikke lenger tilgang" in tors_list
+    assert f"/logg/{log_id}/" not in tors_list
+    assert "Mia Hansen" not in per.get("/ansatt/").data.decode()
     assert mother.get(f"/logg/{log_id}/").status_code == 200
     assert father.get(f"/logg/{log_id}/").status_code == 200
     # 10. A passive log is closed by a guardian, with a reason.
