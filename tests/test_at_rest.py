@@ -51,7 +51,7 @@ def test_demo_leaves_no_plaintext_in_any_git_object(tmp_path: Path) -> None:
 
     dumps = b""
     repos = sorted((tmp_path / "inst" / "content_store").rglob("*.git"))
-    assert len(repos) == 5  # four logs and the municipal directory
+    assert len(repos) == 6  # five logs and the municipal directory
     for repo in repos:
         dumps += subprocess.run(
             ["git", "-C", str(repo), "cat-file", "--batch-all-objects", "--batch"],

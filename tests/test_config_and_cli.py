@@ -69,8 +69,8 @@ def test_cli_lifecycle_init_demo_fsck_reindex_rotate_retire(tmp_path: Path) -> N
     assert "generated a master key" in _cli(env, "init", "--demo").stdout
     assert "generated" not in _cli(env, "init").stdout  # idempotent, never overwrites the key
     out = _cli(env, "demo").stdout
-    assert out.count("created") == 5 and "4 demo logs" in out and "9 staff" in out
-    assert _cli(env, "demo").stdout.count("already present") == 5
+    assert out.count("created") == 6 and "5 demo logs" in out and "9 staff" in out
+    assert _cli(env, "demo").stdout.count("already present") == 6
     assert "OK" in _cli(env, "fsck").stdout
     assert "indexed 4 of 4" in _cli(env, "reindex").stdout
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from app.demo.kindergarten import kindergarten_log
-from app.demo.others import closed_log, youth_log
+from app.demo.others import closed_log, pending_log, youth_log
 from app.demo.people import (
     MUNICIPALITY,
     STAFF,
@@ -46,6 +46,7 @@ DEMO_LOGS: dict[str, Callable[[LogService, date], str]] = {
     "school log with school and PPT (Jonas, 10)": school_log,
     "log of a 16-year-old who consented herself (Sara)": youth_log,
     "closed log (Liam)": closed_log,
+    "log waiting for consent (Ella, 4)": pending_log,
 }
 
 

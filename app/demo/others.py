@@ -1,5 +1,6 @@
-"""The youth's own log (Sara, 16, who consented herself) and a closed log (Liam), with
-a last meeting's approved minutes, its thread and a final report."""
+"""The youth's own log (Sara, 16, who consented herself), a closed log (Liam), with
+a last meeting's approved minutes, its thread and a final report, and a log that
+still waits for consent (Ella, Jonas's little sister)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from app.demo.people import (
 from app.documents.fields import Arena, ClosingReason, LogStatus, LogTemplate, Service
 from app.documents.meetings import AgendaOutcome, Attendee, Meeting
 from app.documents.overview import Subject
+from app.documents.people import ConsentRequest
 from app.documents.work import Goal
 from app.logs.ids import new_document_id
 from app.logs.service import LogService
@@ -134,4 +136,42 @@ def closed_log(logs: LogService, today: date) -> str:
         closing_reason=ClosingReason.GOALS_REACHED,
     )
     logs.save(snap.log_id, [closed], expected_revision=rev, actor_id=hilde.user_id)
+    return snap.log_id
+
+
+def pending_log(logs: LogService, today: date) -> str:
+    """Started five weeks ago by Hilde; the guardians have not answered the request yet.
+
+    It is on the coordinator's list of logs without consent after 30 days, and
+    Lise or Anders (ID-porten or the demo login) can answer it.
+    """
+    citizens, start = demo_citizens(today), today - timedelta(days=35)
+    hilde = participant(STAFF["hilde"], start)
+    snap = logs.create_log(
+        actor_id=hilde.user_id,
+        template=LogTemplate.KINDERGARTEN,
+        subject=Subject(
+            fnr=synthetic_fnr(date(2022, 4, 19), 414),
+            given_name="Ella",
+            family_name="Nilsen",
+            birth_date=date(2022, 4, 19),
+        ),
+        municipality=MUNICIPALITY,
+        unit_id=STAFF["hilde"].unit_id,
+        holder=hilde,
+        consents=[],
+        guardians=[
+            guardian(citizens["lise"], STAFF["hilde"], start),
+            guardian(citizens["anders"], STAFF["hilde"], start),
+        ],
+        today=start,
+    )
+    request = ConsentRequest(
+        id=new_document_id(),
+        purpose="create",
+        services=[Service.KINDERGARTEN],
+        requested_by=hilde.user_id,
+        requested_on=start,
+    )
+    logs.save(snap.log_id, [request], expected_revision=snap.revision, actor_id=hilde.user_id)
     return snap.log_id
