@@ -72,14 +72,14 @@ def test_cli_lifecycle_init_demo_fsck_reindex_rotate_retire(tmp_path: Path) -> N
     assert out.count("created") == 6 and "5 demo logs" in out and "9 staff" in out
     assert _cli(env, "demo").stdout.count("already present") == 6
     assert "OK" in _cli(env, "fsck").stdout
-    assert "indexed 4 of 4" in _cli(env, "reindex").stdout
+    assert "indexed 5 of 5" in _cli(env, "reindex").stdout
 
     keyring = tmp_path / "inst" / "master-keys.json"
     old_key = json.loads(keyring.read_text())["active"]
     before = _all_documents(env)
     rotated = _cli(env, "keys", "rotate").stdout
     key_files = list((tmp_path / "inst" / "keys").rglob("*.json"))
-    assert len(key_files) >= 6  # 4 logs, the directory and at least the index secret
+    assert len(key_files) >= 7  # 5 logs, the directory and at least the index secret
     assert f"re-wrapped {len(key_files)} key files" in rotated
     new_key = json.loads(keyring.read_text())["active"]
     assert new_key != old_key
@@ -87,7 +87,7 @@ def test_cli_lifecycle_init_demo_fsck_reindex_rotate_retire(tmp_path: Path) -> N
     assert [k["id"] for k in json.loads(keyring.read_text())["keys"]] == [new_key]
     assert "OK" in _cli(env, "fsck").stdout
     assert _all_documents(env) == before  # every version readable without the old key
-    assert "indexed 4 of 4" in _cli(env, "reindex").stdout
+    assert "indexed 5 of 5" in _cli(env, "reindex").stdout
     refused = _cli(env, "keys", "retire", new_key, ok=False)
     assert refused.returncode != 0 and "wraps data keys" in refused.stderr
 
