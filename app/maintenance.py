@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from app.audit import ChainBroken
 from app.git_backend.maintenance import fsck as git_fsck
 from app.instance import Instance
+from app.logs.deletions import carry_out_deletion
 from app.logs.ledger import RolledBack
 
 
@@ -63,6 +64,15 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
                 except RolledBack as exc:
                     report.problems.append(f"log {repo_id}: rolled back: {exc}")
                     continue
+            # A decision committed to the log, then a crash before it was carried out.
+            done = carry_out_deletion(instance.logs, instance.deletions, repo_id)
+            if done:
+                report.recovered += 1
+                progress(f"  log {repo_id}: carried out its decided deletion request ({done})")
+            if done == "shredded":
+                report.shredded += 1
+                report.checked += 1
+                continue
             if instance.index.head_of(repo_id) != head:
                 # A crash between commit and index update: the index is a cache, repair it.
                 instance.logs.reindex([repo_id])
@@ -83,7 +93,7 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
             except RolledBack as exc:
                 report.problems.append(f"directory: rolled back: {exc}")
     for log_id in instance.access_log.log_ids():
-        if log_id in key_ids:
+        if log_id in key_ids and instance.keys.has_log_keys(log_id):  # not shredded just now
             try:
                 instance.access_log.verify(log_id)
             except ChainBroken as exc:

@@ -179,10 +179,16 @@ def confirm_shredding(log_id: str, request_id: str) -> Response:
         return redirect(url_for("staff.coordinator"))
     try:
         portal().confirm_shredding(
-            user, log_id, request_id, seen_revision=request.form.get("revision", "")
+            user,
+            log_id,
+            request_id,
+            seen_revision=request.form.get("revision", ""),
+            form_key=submission_key(request.form.get("form_key", "")),
         )
     except (LifecycleRefused, StepRefused) as refused:
         flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")
+    except (EditConflict, RuleViolation):
+        flash(_("The request changed while you looked at it. Check it again."), "warning")
     else:
         flash(_("The log is shredded."), "success")
     return redirect(url_for("staff.coordinator"))

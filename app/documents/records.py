@@ -122,9 +122,10 @@ class DeletionRequest(DocumentBase):
 
     Where the archive duty applies the log is *blocked* (the request ends
     "blocked", with the step in the same commit). Where it does not, one
-    coordinator proposes shredding ("shred_proposed") and a second confirms;
-    the log's keys are then destroyed, so the outcome is kept outside the log,
-    in the instance's record of shredded logs. A coordinator may also turn the
+    coordinator proposes shredding ("shred_proposed") and a second confirms
+    ("shredded", committed like any decision); the log's keys are destroyed
+    right after, so the outcome is also kept outside the log, in the
+    instance's deletion register. A coordinator may also turn the
     request down with a note ("declined"), and the family may withdraw it while
     it is open.
     """
@@ -134,23 +135,28 @@ class DeletionRequest(DocumentBase):
     asked_by_role: Literal["guardian", "subject"] = Field(description="Who asked, as a role.")
     asked_on: date = Field(description="When it was asked, in Norway.")
     reason: ShortText = Field("", description="What the family wrote, if anything.")
-    state: Literal["open", "shred_proposed", "blocked", "declined", "withdrawn"] = Field(
-        "open", description="Waiting, proposed for shredding, or how it ended."
+    state: Literal["open", "shred_proposed", "shredded", "blocked", "declined", "withdrawn"] = (
+        Field("open", description="Waiting, proposed for shredding, or how it ended.")
     )
     proposed_by: UserId | None = Field(
         None, description="Coordinator who proposed shredding (a second one confirms)."
     )
     proposed_on: date | None = Field(None, description="When shredding was proposed.")
-    decided_by: UserId | None = Field(None, description="Coordinator who blocked or declined.")
-    decided_on: date | None = Field(None, description="When it was blocked, declined or withdrawn.")
+    decided_by: UserId | None = Field(
+        None, description="Coordinator who blocked, declined or (the second) confirmed shredding."
+    )
+    decided_on: date | None = Field(None, description="When it was decided, or withdrawn.")
     decision_note: ShortText = Field("", description="The coordinator's note on the decision.")
 
     @model_validator(mode="after")
     def _decided_when_done(self) -> DeletionRequest:
-        if (self.state == "shred_proposed") != (self.proposed_by is not None):
-            raise ValueError("proposed_by names who proposed shredding, while it is proposed")
-        if (self.state in ("blocked", "declined", "withdrawn")) != (self.decided_on is not None):
-            raise ValueError("decided_on is the date a request was blocked, declined or withdrawn")
+        if (self.state in ("shred_proposed", "shredded")) != (self.proposed_by is not None):
+            raise ValueError("proposed_by names who proposed shredding")
+        ended = ("shredded", "blocked", "declined", "withdrawn")
+        if (self.state in ended) != (self.decided_on is not None):
+            raise ValueError("decided_on is the date a request ended")
+        if self.state == "shredded" and self.decided_by in (None, self.proposed_by):
+            raise ValueError("a second coordinator confirms shredding")
         return self
 
     @property

@@ -28,6 +28,7 @@ from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, doc_re
 from app.lifecycle.clock import oslo_date
 from app.lifecycle.machine import Actor, Step, next_state_as
 from app.logs.deletion_register import DeletionOutcome
+from app.logs.deletions import carry_out_deletion
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
 from app.logs.snapshot import LogSnapshot
@@ -199,7 +200,7 @@ class DeletionVerbs(LifecycleCore):
             service=service,
         )
         if decision == "block":
-            self._register_blocking(log_id, request_id)
+            carry_out_deletion(self.instance.logs, self.instance.deletions, log_id)
         return revision
 
     def confirm_shredding(
@@ -214,40 +215,39 @@ class DeletionVerbs(LifecycleCore):
     ) -> None:
         """A second coordinator confirms the proposal: the log's keys are destroyed.
 
-        The outcome is written to the deletion register first (durably), then
-        the keys go, then the register says it is done; a crash in between is
-        finished by ``stafettlogg fsck``. Nothing is committed to the log: it is
-        about to become unreadable, and its own access log with it.
+        The confirmation is committed to the log first, against its head, with
+        the request watched, so a blocking of the same request at the same
+        moment makes one of the two fail. Then it is carried out: the outcome
+        goes to the deletion register, the keys go, the register says it is
+        done (app/logs/deletions.py; ``stafettlogg fsck`` finishes it after a
+        crash). The log's own access log becomes unreadable with it.
         """
-        del seen_revision, form_key, service  # the shredding is decided on the head
-        now = self.clock()
-        snapshot = self._snapshot(log_id)
-        facts = self._facts_of(snapshot)
-        actors = self._coordinator(user, snapshot, facts, now)
-        asked = _request(snapshot, doc_ref(log_id, "deletion_request", request_id))
-        if asked.state != "shred_proposed":
-            raise LifecycleRefused("deletion_decided")
-        if asked.proposed_by == user.principal:
-            raise LifecycleRefused("second_coordinator")
-        next_state_as(snapshot.overview.status, Step.SHRED, actors)
-        register = self.instance.deletions
-        assert asked.proposed_by is not None
-        register.record(
-            DeletionOutcome(
-                log_id,
-                snapshot.overview.unit_id,
-                "shredded",
-                "no_archive_duty",
-                asked.asked_by,
-                asked.asked_on,
-                asked.proposed_by,
-                user.principal,
-                oslo_date(now),
+        ref = doc_ref(log_id, "deletion_request", request_id)
+
+        def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
+            actors = self._coordinator(user, snapshot, facts, now)
+            asked = _request(snapshot, ref)
+            if asked.state != "shred_proposed":
+                raise LifecycleRefused("deletion_decided")
+            if asked.proposed_by == user.principal:
+                raise LifecycleRefused("second_coordinator")
+            next_state_as(snapshot.overview.status, Step.SHRED, actors)
+            confirmed = asked.revised(
+                state="shredded", decided_by=user.principal, decided_on=oslo_date(now)
             )
+            return Built([confirmed], "coordinator", Section.CONSENTS)
+
+        self._commit_step(
+            user,
+            log_id,
+            seen_revision=seen_revision,
+            watched=(ref,),
+            build=build,
+            form_key=form_key,
+            service=service,
         )
-        self.instance.logs.shred(log_id)
+        carry_out_deletion(self.instance.logs, self.instance.deletions, log_id)
         self._facts_cache.drop(lambda key: key[0] == log_id)
-        register.mark_done(log_id)
 
     # -- internals -------------------------------------------------------------
 
@@ -263,31 +263,6 @@ class DeletionVerbs(LifecycleCore):
 
     def _reads(self, user: User, facts: LogFacts, now: datetime) -> bool:
         return bool(decide(user, facts, Action.READ, Section.OVERVIEW, now, self.youth_age))
-
-    def _register_blocking(self, log_id: str, request_id: str) -> None:
-        """Record a blocking in the register (after its commit: the log says it too).
-
-        Read back from the log, so a form sent twice records the first decision.
-        """
-        snapshot = self.instance.logs.read_kinds(log_id, frozenset({"log", "deletion_request"}))
-        asked = snapshot.documents.get(DocRef("deletion_request", request_id))
-        if not isinstance(asked, DeletionRequest) or asked.state != "blocked":
-            return
-        assert asked.decided_on is not None and asked.decided_by is not None
-        self.instance.deletions.record(
-            DeletionOutcome(
-                log_id,
-                snapshot.overview.unit_id,
-                "blocked",
-                "archive_duty",
-                asked.asked_by,
-                asked.asked_on,
-                asked.decided_by,
-                "",
-                asked.decided_on,
-                done=True,
-            )
-        )
 
 
 def _request(snapshot: LogSnapshot, ref: DocRef) -> DeletionRequest:
