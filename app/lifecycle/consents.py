@@ -48,7 +48,8 @@ class ConsentState:
     youth_decides: bool
     #: Fødselsnumre of those who answer: the confirmed guardians, or the youth.
     askable: frozenset[str]
-    #: Consents in force today from those who may give them.
+    #: Consents in force today from those whose consent counts: the youth once they have
+    #: answered, before that the confirmed guardians.
     current: tuple[Consent, ...]
 
     def answered(self, request: ConsentRequest) -> frozenset[str]:
@@ -75,16 +76,23 @@ def consent_state(
     answer); a consent from anyone else proves nothing.
     """
     documents = list(documents)
+    guardians = frozenset(guardian_fnrs)
     overview = next(d for d in documents if isinstance(d, LogOverview))
+    subject = overview.subject.fnr
     youth = age_on(overview.subject.birth_date, today) >= youth_age
-    askable = frozenset({overview.subject.fnr} if youth else set(guardian_fnrs))
-    role = "subject" if youth else "guardian"
+    askable = frozenset({subject}) if youth else guardians
+    # Until the youth answers, the guardians' consents stand (as in the access decision).
+    answered = any(
+        isinstance(c, Consent) and c.role == "subject" and c.given_by_fnr == subject
+        for c in documents
+    )
+    role, givers = ("subject", {subject}) if youth and answered else ("guardian", guardians)
     current = tuple(
         c
         for c in documents
         if isinstance(c, Consent)
         and c.role == role
-        and c.given_by_fnr in askable
+        and c.given_by_fnr in givers
         and in_force(c, today)
     )
     return ConsentState(youth, askable, current)

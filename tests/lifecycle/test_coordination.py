@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from app.access import StaffRole, User, UserKind
-from app.documents.fields import Service
+from app.documents.fields import LogTemplate, Service
+from app.documents.overview import Subject
 from app.documents.people import Consent
 from app.documents.records import BatonHandover
 from app.gateway import NoAccess, Portal
 from app.instance import Instance
 from app.logs.ids import new_document_id
-from tests.conftest import TODAY
+from tests.conftest import TODAY, fnr, guardian_consent, guardians_of, holder
 from tests.lifecycle.test_verbs import FATHER, MOTHER, _citizen, _log
 
 COORDINATOR = User("s-coord001", UserKind.STAFF, frozenset({StaffRole.COORDINATOR}))
@@ -108,3 +109,34 @@ def test_the_holder_and_the_family_see_the_reminder_on_their_lists(instance: Ins
     lapsed = line(mother, 731)
     assert lapsed.consent_expired and lapsed.consent_ends is None
     assert all(s.log_id != log_id for s in portal.my_logs(holder, now=_at(731)))
+
+
+def test_the_guardians_consent_stands_past_the_birthday_until_the_youth_answers(
+    instance: Instance,
+) -> None:
+    portal = Portal(instance)
+    consents = [guardian_consent("Mor Testesen", MOTHER), guardian_consent("Far Testesen", FATHER)]
+    birth = date(2010, 12, 20)  # 16 a month after TODAY
+    log_id = instance.logs.create_log(
+        actor_id="s-holder01",
+        template=LogTemplate.SCHOOL,
+        subject=Subject(
+            fnr=fnr(20, 12, 2010, 300), given_name="Ung", family_name="Testesen", birth_date=birth
+        ),
+        municipality="Testkommune",
+        unit_id="enhet-test",
+        holder=holder(),
+        consents=consents,
+        guardians=guardians_of(consents),
+        today=TODAY,
+    ).log_id
+    mother = _citizen(instance, MOTHER)
+    after = _at(60)  # past the birthday; the youth has not answered anything
+    line = next(s for s in portal.my_logs(mother, now=after) if s.log_id == log_id)
+    assert not line.consent_expired and line.consent_ends is None
+    holders_line = next(
+        s
+        for s in portal.my_logs(User("s-holder01", UserKind.STAFF), now=after)
+        if s.log_id == log_id
+    )
+    assert holders_line.status == "active" and holders_line.opens
