@@ -115,7 +115,16 @@ def test_the_guardians_consent_stands_past_the_birthday_until_the_youth_answers(
     instance: Instance,
 ) -> None:
     portal = Portal(instance)
-    consents = [guardian_consent("Mor Testesen", MOTHER), guardian_consent("Far Testesen", FATHER)]
+    renewed = [guardian_consent("Mor Testesen", MOTHER), guardian_consent("Far Testesen", FATHER)]
+    lapsing = [  # the first consents, given two years ago, run out after the birthday
+        c.revised(
+            id=new_document_id(),
+            valid_from=TODAY - timedelta(days=690),
+            valid_until=TODAY + timedelta(days=40),
+        )
+        for c in renewed
+    ]
+    consents = lapsing + renewed
     birth = date(2010, 12, 20)  # 16 a month after TODAY
     log_id = instance.logs.create_log(
         actor_id="s-holder01",
@@ -127,7 +136,7 @@ def test_the_guardians_consent_stands_past_the_birthday_until_the_youth_answers(
         unit_id="enhet-test",
         holder=holder(),
         consents=consents,
-        guardians=guardians_of(consents),
+        guardians=guardians_of(renewed),
         today=TODAY,
     ).log_id
     mother = _citizen(instance, MOTHER)
