@@ -194,6 +194,28 @@ def confirm_shredding(log_id: str, request_id: str) -> Response:
     return redirect(url_for("staff.coordinator"))
 
 
+@bp.post("/stafett/<log_id>/<handover_id>/trekk")
+@login_required(UserKind.STAFF)
+def withdraw_offer(log_id: str, handover_id: str) -> Response:
+    """The unit leader withdraws an offer of the baton nobody answered."""
+    try:
+        portal().answer_baton(
+            _staff(),
+            log_id,
+            handover_id,
+            answer="withdraw",
+            seen_revision=request.form.get("revision", ""),
+            form_key=submission_key(request.form.get("form_key", "")),
+        )
+    except (LifecycleRefused, StepRefused) as refused:
+        flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")
+    except (EditConflict, RuleViolation):
+        flash(_("The log changed while you looked at it. Check it again."), "warning")
+    else:
+        flash(_("The offer is withdrawn. You can offer the baton to someone else."), "success")
+    return redirect(url_for("staff.coordinator"))
+
+
 class StartForm(FlaskForm):  # type: ignore[misc]
     """Who the new log is about, from which template and level, and who holds it."""
 

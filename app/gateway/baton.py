@@ -46,6 +46,7 @@ class Assignment:
     holder_gone: bool
     offered_on: date | None
     candidates: list[tuple[str, str]]  # (participant id, name): who could take the baton
+    offer_id: str | None = None  # the offer that waits, which the unit leader may withdraw
 
 
 class BatonVerbs(LifecycleCore):
@@ -133,12 +134,15 @@ class BatonVerbs(LifecycleCore):
                 and receiver.user_id == user.principal
             )
             actors = self._actors(user, snapshot, facts, now)
-            offerer = found.offered_by == user.principal or Actor.HOLDER in actors
+            # Whoever offered it, the holder, or the unit leader (an offer left behind).
+            offerer = found.offered_by == user.principal or bool(
+                actors & {Actor.HOLDER, Actor.UNIT_LEADER}
+            )
             require(is_receiver or offerer, log_id)
             if answer not in ("accept", "decline", "withdraw"):  # after the check: a 404 first
                 raise ValueError(answer)
             if answer == "withdraw":
-                require(found.offered_by == user.principal or Actor.HOLDER in actors, log_id)
+                require(offerer, log_id)
                 return Built(
                     [found.revised(state="withdrawn", answered_on=today)],
                     "holder" if Actor.HOLDER in actors else "unit_leader:handover",
@@ -209,7 +213,8 @@ class BatonVerbs(LifecycleCore):
                 continue
             staff = directory.staff.get(holder.user_id)
             gone = staff is None or not staff.active  # a holder may work in another unit
-            offered = [h.offered_on for h in snapshot.of_kind(BatonHandover) if h.pending]
+            pending = [h for h in snapshot.of_kind(BatonHandover) if h.pending]
+            offered = [h.offered_on for h in pending]
             stale = bool(offered) and offered[0] is not None and offered[0] <= stale_from
             if not gone and not stale:
                 continue
@@ -234,6 +239,7 @@ class BatonVerbs(LifecycleCore):
                     gone,
                     offered[0] if offered else None,
                     sorted(candidates, key=lambda c: c[1]),
+                    pending[0].id if pending else None,
                 )
             )
             decision = Decision(True, "unit_leader:handover")

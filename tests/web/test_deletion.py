@@ -7,6 +7,8 @@ as broken. The outcome is kept outside the log and told to the family.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,6 +18,7 @@ from app.documents.people import Guardian
 from app.documents.records import BatonHandover, DeletionRequest
 from app.logs.deletion_register import DeletionOutcome
 from app.logs.errors import LogNotFound
+from app.logs.ids import new_document_id
 from app.maintenance import check_instance
 from tests.conftest import TODAY
 from tests.web.conftest import csrf_token, demo_log_ids, logged_in
@@ -322,3 +325,45 @@ def test_fsck_carries_out_a_decision_a_crash_left_in_the_log(fresh_app: Flask) -
     assert instance.keys.has_log_keys(jonas)
     again = check_instance(instance, progress=lambda _line: None)
     assert again.ok and again.recovered == 0 and again.shredded == 1
+
+
+def test_the_unit_leader_withdraws_an_offer_left_behind_and_acts_only_in_her_units(
+    fresh_app: Flask,
+) -> None:
+    app = fresh_app
+    instance = app.extensions["stafettlogg"]
+    ids = demo_log_ids(app)
+    jonas, nora = ids["Jonas"], ids["Nora"]
+    # Ingrid (the holder) offered the baton to Per, then left; nobody answered.
+    log = snapshot(app, jonas)
+    per = next(p for p in log.of_kind_active_participants() if p.user_id == "s-9b3e5d10")
+    offer = BatonHandover(
+        id=new_document_id(),
+        from_holder=log.overview.holder,
+        to_holder=per.id,
+        state="offered",
+        offered_by="s-2d7a8c44",
+        offered_on=TODAY - timedelta(days=30),
+    )
+    instance.logs.save(jonas, [offer], expected_revision=log.revision, actor_id="s-2d7a8c44")
+    kjersti = logged_in(app, "staff:kjersti")
+    page = kjersti.get("/ansatt/koordinator").data.decode()
+    assert f"/ansatt/stafett/{jonas}/{offer.id}/trekk" in page
+    token = csrf_token(kjersti, "/ansatt/koordinator")
+    # Nora's log is in the kindergarten, not Kjersti's unit: a missing page.
+    nora_log = snapshot(app, nora)
+    other = nora_log.of_kind_active_participants()[0]  # a real participant id
+    sent = kjersti.post(
+        f"/ansatt/stafett/{nora}",
+        data={"csrf_token": token, "revision": nora_log.revision, "to_participant": other.id},
+    )
+    assert sent.status_code == 404
+    withdrawn = kjersti.post(
+        f"/ansatt/stafett/{jonas}/{offer.id}/trekk",
+        data={"csrf_token": token, "revision": head(app, jonas)},
+        follow_redirects=True,
+    )
+    assert "Tilbudet er trukket tilbake" in withdrawn.data.decode()
+    handovers = {h.id: h for h in snapshot(app, jonas).of_kind(BatonHandover)}
+    assert handovers[offer.id].state == "withdrawn"
+    assert not any(h.pending for h in handovers.values())
