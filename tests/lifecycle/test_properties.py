@@ -1,12 +1,13 @@
 """Random lives of a log against a reference model (issue 8): hypothesis drives the real verbs.
 
-Each example starts a pending log (two confirmed guardians, a holder from the
-school, a PPT adviser, a subject who turns 16 a hundred days in) and runs a
-random sequence of life-cycle events through the real gateway, real Git and
-real encryption, with the gateway's clock moved on between them across
-consent expiry and the birthday. After every event:
+Each example starts a pending log (two confirmed guardians, a holder and a
+second member of staff from the school, a PPT adviser, a subject who turns 16
+fifty to 110 days in) and runs a random sequence of life-cycle events (asking,
+answering, withdrawing, handing the baton on, closing) through the real
+gateway, real Git and real encryption, with the gateway's clock moved on
+between them across consent expiry and the birthday. After every event:
 
-- the log is in a valid state and has exactly one holder, who takes part;
+- the log is in a valid state and has exactly one holder, the one the model expects;
 - a step the model forbids was refused, and one it allows was taken;
 - the services the access decision lets in, and whether the school
   participant may read, agree with the model below.
@@ -34,6 +35,7 @@ from hypothesis import strategies as st
 from app.access import Action, Section, User, UserKind, covered_services, decide
 from app.access.facts import facts_from_documents
 from app.config import load_settings
+from app.directory.models import StaffMember, Unit
 from app.documents.fields import ClosingReason, LogStatus, LogTemplate, Service
 from app.documents.overview import Subject
 from app.documents.people import Participant
@@ -65,6 +67,29 @@ def instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
     found = load_settings({"STAFETTLOGG_INSTANCE": str(root / "instance")})
     initialise(found)
     opened = open_instance(found)
+    # The two school staff are in the directory, so the baton can pass between them.
+    opened.directory.save(
+        [
+            Unit(
+                id=new_document_id(),
+                unit_id="enhet-test",
+                name="Testskolen",
+                service=Service.SCHOOL,
+            ),
+            *(
+                StaffMember(
+                    id=new_document_id(),
+                    user_id=user.principal,
+                    name=name,
+                    service=Service.SCHOOL,
+                    unit_ids=["enhet-test"],
+                )
+                for user, name in ((HOLDER, "Test Holder"), (SCHOOL, "Skole Ansatt"))
+            ),
+        ],
+        expected_revision=None,
+        actor_id="s-admin",
+    )
     yield opened
     opened.close()
 
@@ -87,6 +112,7 @@ class Model:
     """What the rules say the log is, written independently of the code."""
 
     status: str = "pending"
+    holder: str = HOLDER.principal  # who holds the baton (the other school member does not)
     youth: str = ""
     birth: date = BIRTH
     words: dict[tuple[str, Service], Answer] = field(default_factory=dict)
@@ -155,11 +181,12 @@ EVENTS = st.one_of(
     st.tuples(st.just("withdraw_all"), PEOPLE),
     st.tuples(st.just("withdraw_ppt"), PEOPLE),
     st.tuples(st.just("close")),
+    st.tuples(st.just("handover"), st.booleans()),
     st.tuples(st.just("jump"), st.integers(min_value=1, max_value=400)),
 )
 
 
-def _new_log(instance: Instance) -> tuple[str, str, date]:
+def _new_log(instance: Instance) -> tuple[str, str, date, dict[str, str]]:
     while True:  # a serial without valid check digits gives a number already used
         number = next(_serials)
         birth = BIRTH + timedelta(days=number % 60)  # the birthday 50 to 110 days on
@@ -198,7 +225,8 @@ def _new_log(instance: Instance) -> tuple[str, str, date]:
     instance.logs.save(
         snapshot.log_id, others, expected_revision=snapshot.revision, actor_id="s-holder01"
     )
-    return snapshot.log_id, youth, birth
+    ids = {p.user_id: p.id for p in [*others, *snapshot.of_kind_active_participants()]}
+    return snapshot.log_id, youth, birth, ids
 
 
 REFUSED = (NoAccess, LifecycleRefused, StepRefused)
@@ -216,7 +244,7 @@ def test_random_lives_agree_with_the_reference_model(
     portal = Portal(instance)
     clock = [datetime.combine(TODAY, time(11), tzinfo=UTC)]
     portal.clock = lambda: clock[0]
-    log_id, youth, birth = _new_log(instance)
+    log_id, youth, birth, participants = _new_log(instance)
     model = Model(youth=youth, birth=birth)
     people = {"mother": MOTHER, "father": FATHER, "youth": youth}
     principal = instance.index.person_principal
@@ -246,7 +274,7 @@ def test_random_lives_agree_with_the_reference_model(
             allowed = model.status in purposes and model.request is None and holds
             taken = _try(
                 portal.request_consent,
-                HOLDER,
+                User(model.holder, UserKind.STAFF),
                 log_id,
                 purpose=purposes.get(model.status, "create"),
                 services=SERVICES,
@@ -328,11 +356,37 @@ def test_random_lives_agree_with_the_reference_model(
                 for service in withdrawn:
                     model.words[(person, service)] = Answer("withdrawn", today, today)
                 model.settle(today, False, False)
+        elif kind == "handover":
+            # The holder offers the baton to the other school member, who accepts or declines.
+            # Both must be able to read the log: it is active and the school has consent.
+            allowed = model.status == "active" and Service.SCHOOL in model.covered(today)
+            other = SCHOOL.principal if model.holder == HOLDER.principal else HOLDER.principal
+            taken = _try(
+                portal.offer_baton,
+                User(model.holder, UserKind.STAFF),
+                log_id,
+                participants[other],
+                seen_revision=head,
+            )
+            assert taken == allowed, (event, model)
+            if taken:
+                offer = _pending_offer(instance, log_id)
+                answer = "accept" if event[1] else "decline"
+                assert _try(
+                    portal.answer_baton,
+                    User(other, UserKind.STAFF),
+                    log_id,
+                    offer,
+                    answer=answer,
+                    seen_revision=instance.logs.head(log_id),
+                )
+                if answer == "accept":
+                    model.holder = other
         elif kind == "close":
             allowed = model.status in ("active", "passive") and _holder_reads(model, today)
             taken = _try(
                 portal.close_log,
-                HOLDER,
+                User(model.holder, UserKind.STAFF),
                 log_id,
                 reason=ClosingReason.GOALS_REACHED,
                 seen_revision=head,
@@ -353,6 +407,12 @@ def _try(verb: Callable[..., object], *args: object, **kwargs: object) -> bool:
     except REFUSED:
         return False
     return True
+
+
+def _pending_offer(instance: Instance, log_id: str) -> str:
+    from app.documents.records import BatonHandover
+
+    return next(h.id for h in instance.logs.snapshot(log_id).of_kind(BatonHandover) if h.pending)
 
 
 def _open_request_id(instance: Instance, log_id: str) -> str:
@@ -386,7 +446,7 @@ def _check(instance: Instance, log_id: str, model: Model, now: datetime) -> None
     overview = snapshot.overview
     assert overview.status == LogStatus(model.status)
     holders = [p for p in snapshot.of_kind_active_participants() if p.id == overview.holder]
-    assert len(holders) == 1  # never without a holder
+    assert [p.user_id for p in holders] == [model.holder]  # never without a holder, the right one
     facts = facts_from_documents(
         log_id,
         snapshot.documents.values(),
@@ -395,6 +455,7 @@ def _check(instance: Instance, log_id: str, model: Model, now: datetime) -> None
     )
     today = now.date()
     assert set(covered_services(facts, now)) == model.covered(today), (model, today)
-    reads = decide(SCHOOL, facts, Action.READ, Section.WORK, now).allowed
+    other = SCHOOL if model.holder == HOLDER.principal else HOLDER
+    reads = decide(other, facts, Action.READ, Section.WORK, now).allowed
     expected = model.status in ("active", "closed") and Service.SCHOOL in model.covered(today)
     assert reads == expected, (model, today)
