@@ -118,9 +118,10 @@ class CoordinationVerbs(PortalCore):
                                 asked.proposed_by == user.principal,
                             )
                         )
-            self._record(
-                log_id, user, Decision(True, "coordinator"), Section.OVERVIEW, "read", "", now
-            )
+            basis = Decision(True, "coordinator" if coordinator else "unit_leader:overview")
+            self._record(log_id, user, basis, Section.OVERVIEW, "read", "", now)
+            if lines["deletion"]:  # the family's request, with its reason, is on the page
+                self._record(log_id, user, basis, Section.CONSENTS, "read", "", now)
         for rows in (found.expiring, found.stale_handovers, found.stale_pending, found.passive):
             rows.sort(key=lambda r: (r.on or date.min, r.log_id))
         found.deletions.sort(key=lambda d: (d.log.on or date.min, d.log.log_id))

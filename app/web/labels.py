@@ -221,6 +221,7 @@ BASIS = {
     "pending:holder": _l("Holder"),
     "pending:family": _l("Guardian"),
     "coordinator": _l("Coordinator"),
+    "unit_leader:overview": _l("Unit leader"),
 }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from pydantic import ValidationError
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -172,17 +172,29 @@ def run_form(
     return redirect(done)
 
 
+def _digest(sent: FileStorage) -> str:
+    """The SHA-256 of an uploaded file, leaving it to be read again from the start."""
+    stream = sent.stream
+    position = stream.tell()
+    digest = hashlib.file_digest(stream, "sha256").hexdigest()  # type: ignore[arg-type]
+    stream.seek(position)
+    return digest
+
+
 def submission_key(form_key: str, *extra: str) -> str:
     """The idempotency key of this submission: the form's key and what was sent.
 
     The same form sent twice (a double-click, a reload) has the same key and is
-    saved once. Sent again after going back and changing it, it is a new
-    submission against its old revision, so the conflict check sees it.
+    saved once. A file sent with it is part of what was sent: the same form
+    with another file is another submission. Sent again after going back and
+    changing it, it is a new submission against its old revision, so the
+    conflict check sees it.
     """
     if not form_key:
         return ""
     sent = sorted((k, v) for k, v in request.form.items(multi=True) if k != "csrf_token")
-    what = json.dumps([request.path, sent, extra], ensure_ascii=False).encode()
+    files = sorted((name, _digest(f)) for name, f in request.files.items(multi=True))
+    what = json.dumps([request.path, sent, files, extra], ensure_ascii=False).encode()
     digest = hashlib.sha256(what).hexdigest()[:32]
     return f"{form_key[:64]}:{digest}"
 
