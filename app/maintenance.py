@@ -9,6 +9,7 @@ from app.audit import ChainBroken
 from app.git_backend.maintenance import fsck as git_fsck
 from app.instance import Instance
 from app.logs.deletions import carry_out_deletion
+from app.logs.errors import LogError
 from app.logs.ledger import RolledBack
 
 
@@ -64,8 +65,14 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
                 except RolledBack as exc:
                     report.problems.append(f"log {repo_id}: rolled back: {exc}")
                     continue
-            # A decision committed to the log, then a crash before it was carried out.
-            done = carry_out_deletion(instance.logs, instance.deletions, repo_id)
+            # A decision committed to the log, then a crash before it was carried out
+            # (not in a repository git fsck found broken: that needs a person first).
+            done = ""
+            try:
+                if result.ok:
+                    done = carry_out_deletion(instance.logs, instance.deletions, repo_id)
+            except LogError as exc:  # a tampered file: reported, the check goes on
+                report.problems.append(f"log {repo_id}: cannot be read: {type(exc).__name__}")
             if done:
                 report.recovered += 1
                 progress(f"  log {repo_id}: carried out its decided deletion request ({done})")

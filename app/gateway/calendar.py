@@ -47,7 +47,7 @@ class CalendarVerbs(PortalCore):
 
     def feed(self, token: str, now: datetime | None = None) -> bytes:
         """The iCalendar feed a token opens; NoAccess for an unknown or revoked token."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         try:
             feed = self.instance.feeds.open(token)
         except FeedTokenUnknown:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app.access import Action, Decision, Section, User
 from app.documents.base import DocumentBase
@@ -82,7 +82,7 @@ class Changes(PortalCore):
         now: datetime | None = None,
     ) -> str:
         """Apply ``change`` as ``user``; returns the new revision (or what a resent form made)."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         if not REVISION.match(expected_revision or ""):
             raise RuleViolation(
                 "stale_form", "the form does not say which version it was opened on"

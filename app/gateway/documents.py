@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 
 from app.access import Action, Section, User
 from app.documents.records import Attachment
@@ -48,7 +48,7 @@ class DocumentVerbs(PortalCore):
         Recorded in the access log as a download. The subject's photo is not a
         document: it is shown on the overview, to those who may read that.
         """
-        now = datetime.now(UTC)
+        now = self.clock()
         snapshot = self._snapshot(log_id)
         facts = self._facts_of(snapshot)
         decision = self._require(user, facts, Action.READ, Section.ATTACHMENTS, now)

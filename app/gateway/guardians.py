@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from app.access import Decision, LogFacts, Section, StaffRole, User, UserKind
 from app.directory.models import StaffMember
@@ -66,7 +66,7 @@ class GuardianVerbs(LifecycleCore):
         if units is not None and not units:
             return []
         found: list[GuardianToConfirm] = []
-        now = datetime.now(UTC)
+        now = self.clock()
         for log_id in self.instance.index.log_ids(units):
             try:
                 snapshot = self._snapshot(log_id, _KINDS)

@@ -144,7 +144,7 @@ class HistoryVerbs(Changes):
         )
 
     def _scope_now(self, user: User, log_id: str) -> tuple[Scope, datetime]:
-        now = datetime.now(UTC)
+        now = self.clock()
         return scope(user, self._facts(log_id), now, self.youth_age), now
 
     def _may_read(self, user: User, log_id: str, ref: DocRef) -> LogFacts:

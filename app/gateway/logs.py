@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 
 from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide, scope
@@ -142,7 +142,7 @@ class Portal(
 
     def my_logs(self, user: User, now: datetime | None = None) -> list[LogSummary]:
         """The logs the user may open, from the index; each one re-checked on consent."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         found: dict[str, LogSummary] = {}
         for row in self.instance.index.logs_for(user.principal):
             if row.log_id in found:
@@ -228,7 +228,7 @@ class Portal(
         record: bool = True,
     ) -> LogPage:
         """Open a log at ``section`` for reading; records the access; NoAccess if not allowed."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         snapshot = self._snapshot(log_id)  # decrypted once, decided on, filtered
         facts = self._facts_of(snapshot)
         snapshot = self._shown(user, facts, snapshot)
@@ -293,7 +293,7 @@ class Portal(
         instead (a form with errors, a preview, a search), that is a read.
         """
         decision = Decision(True, page.basis)
-        self._record(page.log_id, user, decision, page.section, "read", service, datetime.now(UTC))
+        self._record(page.log_id, user, decision, page.section, "read", service, self.clock())
 
     @staticmethod
     def _viewer(user: User, facts: LogFacts, decision: Decision) -> Viewer:
@@ -323,7 +323,7 @@ class Portal(
 
         ``restart`` gives a child who has a login a new code (the old password ends).
         """
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         facts = self._facts(log_id)
         decision = self._require(user, facts, Action.MANAGE, Section.PARTICIPANTS, now)
         if age_on(facts.subject_birth_date, oslo_date(now)) >= self.youth_age:
@@ -339,7 +339,7 @@ class Portal(
 
     def photo(self, user: User, log_id: str, attachment_id: str) -> bytes:
         """The subject's photo, for those who may read the overview (not recorded: an image)."""
-        now = datetime.now(UTC)
+        now = self.clock()
         snapshot = self._snapshot(log_id, ACCESS_KINDS)
         self._require(user, self._facts_of(snapshot), Action.READ, Section.OVERVIEW, now)
         overview = snapshot.overview
@@ -355,7 +355,7 @@ class Portal(
         self, user: User, log_id: str, service: str = "", now: datetime | None = None
     ) -> list[AccessEntry]:
         """ "Hvem har sett loggen": the access log, for those who may see it."""
-        now = now or datetime.now(UTC)
+        now = now or self.clock()
         decision = self._require(user, self._facts(log_id), Action.READ, Section.ACCESS_LOG, now)
         entries = self.instance.access_log.entries(log_id)
         self._record(log_id, user, decision, Section.ACCESS_LOG, "read", service, now)

@@ -10,7 +10,6 @@ lookup is written to the existing log's access log, so the family can see it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from app.access import Decision, Section, StaffRole, User, UserKind
 from app.documents.fields import LogStatus, LogTemplate
@@ -113,7 +112,7 @@ class StartVerbs(LifecycleCore):
             )
         except SubjectAlreadyHasLog as exists:
             raise self._exists(user, exists.log_id) from None
-        now = datetime.now(UTC)
+        now = self.clock()
         self._record(
             snapshot.log_id, user, Decision(True, "start"), Section.OVERVIEW, "write", "", now
         )
@@ -129,7 +128,7 @@ class StartVerbs(LifecycleCore):
         unit = directory.units.get(overview.unit_id)
         if overview.status == LogStatus.BLOCKED:  # sperret: only that a log exists
             unit = None
-        now = datetime.now(UTC)
+        now = self.clock()
         self._record(
             log_id, user, Decision(True, "start:exists"), Section.OVERVIEW, "lookup", "", now
         )
