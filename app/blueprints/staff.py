@@ -3,6 +3,8 @@ the unit leader and the coordinator the guardians waiting for a second person.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -116,25 +118,54 @@ def coordinator() -> str:
     )
 
 
-@bp.post("/stafett/<log_id>")
-@login_required(UserKind.STAFF)
-def assign_baton(log_id: str) -> Response:
-    """The unit leader offers the baton of a log in their unit to a participant."""
+def _coordinate(verb: Callable[..., object], *args: str, done: str, **values: str) -> Response:
+    """Take one step from the coordinator's page and go back to it with the outcome.
+
+    The verb decides access first (a missing page for whoever it is not for);
+    a broken value it meets only after that is a 400; a refusal is explained.
+    """
     try:
-        portal().offer_baton(
+        verb(
             _staff(),
-            log_id,
-            request.form.get("to_participant", ""),
+            *args,
             seen_revision=request.form.get("revision", ""),
             form_key=submission_key(request.form.get("form_key", "")),
+            **values,
         )
+    except ValueError:  # a forged form, found after the access check
+        abort(400)
     except (LifecycleRefused, StepRefused) as refused:
         flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")
     except (EditConflict, RuleViolation):
         flash(_("The log changed while you looked at it. Check it again."), "warning")
     else:
-        flash(_("The baton is offered. The new holder must accept it."), "success")
+        flash(done, "success")
     return redirect(url_for("staff.coordinator"))
+
+
+@bp.post("/stafett/<log_id>")
+@login_required(UserKind.STAFF)
+def assign_baton(log_id: str) -> Response:
+    """The unit leader offers the baton of a log in their unit to a participant."""
+    return _coordinate(
+        portal().offer_baton,
+        log_id,
+        request.form.get("to_participant", ""),
+        done=_("The baton is offered. The new holder must accept it."),
+    )
+
+
+@bp.post("/stafett/<log_id>/<handover_id>/trekk")
+@login_required(UserKind.STAFF)
+def withdraw_offer(log_id: str, handover_id: str) -> Response:
+    """The unit leader withdraws an offer of the baton nobody answered."""
+    return _coordinate(
+        portal().answer_baton,
+        log_id,
+        handover_id,
+        answer="withdraw",
+        done=_("The offer is withdrawn. You can offer the baton to someone else."),
+    )
 
 
 @bp.post("/sletting/<log_id>/<request_id>")
@@ -147,73 +178,27 @@ def decide_deletion(log_id: str, request_id: str) -> Response:
         "propose_shred": _("Shredding is proposed. A second coordinator must confirm it."),
         "decline": _("The request is turned down. The family sees your note."),
     }
-    try:
-        portal().decide_deletion(
-            _staff(),
-            log_id,
-            request_id,
-            decision=decision,
-            note=request.form.get("note", "")[:1000],
-            seen_revision=request.form.get("revision", ""),
-            form_key=submission_key(request.form.get("form_key", "")),
-        )
-    except ValueError:  # no such decision: a forged form (after the access check: 404 first)
-        abort(400)
-    except (LifecycleRefused, StepRefused) as refused:
-        flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")
-    except (EditConflict, RuleViolation):
-        flash(_("The request changed while you looked at it. Check it again."), "warning")
-    else:
-        flash(done[decision], "success")
-    return redirect(url_for("staff.coordinator"))
+    return _coordinate(
+        portal().decide_deletion,
+        log_id,
+        request_id,
+        decision=decision,
+        note=request.form.get("note", "")[:1000],
+        done=done.get(decision, ""),
+    )
 
 
 @bp.post("/sletting/<log_id>/<request_id>/makuler")
 @login_required(UserKind.STAFF)
 def confirm_shredding(log_id: str, request_id: str) -> Response:
     """A second coordinator confirms: the log's keys are destroyed, for good."""
-    user = _staff()
     outcome = portal().instance.deletions.get(log_id)
-    if StaffRole.COORDINATOR in user.staff_roles and outcome and outcome.outcome == "shredded":
+    if StaffRole.COORDINATOR in _staff().staff_roles and outcome and outcome.outcome == "shredded":
         flash(_("The log is shredded."), "success")  # a second click: already done
         return redirect(url_for("staff.coordinator"))
-    try:
-        portal().confirm_shredding(
-            user,
-            log_id,
-            request_id,
-            seen_revision=request.form.get("revision", ""),
-            form_key=submission_key(request.form.get("form_key", "")),
-        )
-    except (LifecycleRefused, StepRefused) as refused:
-        flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")
-    except (EditConflict, RuleViolation):
-        flash(_("The request changed while you looked at it. Check it again."), "warning")
-    else:
-        flash(_("The log is shredded."), "success")
-    return redirect(url_for("staff.coordinator"))
-
-
-@bp.post("/stafett/<log_id>/<handover_id>/trekk")
-@login_required(UserKind.STAFF)
-def withdraw_offer(log_id: str, handover_id: str) -> Response:
-    """The unit leader withdraws an offer of the baton nobody answered."""
-    try:
-        portal().answer_baton(
-            _staff(),
-            log_id,
-            handover_id,
-            answer="withdraw",
-            seen_revision=request.form.get("revision", ""),
-            form_key=submission_key(request.form.get("form_key", "")),
-        )
-    except (LifecycleRefused, StepRefused) as refused:
-        flash(str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"])), "danger")
-    except (EditConflict, RuleViolation):
-        flash(_("The log changed while you looked at it. Check it again."), "warning")
-    else:
-        flash(_("The offer is withdrawn. You can offer the baton to someone else."), "success")
-    return redirect(url_for("staff.coordinator"))
+    return _coordinate(
+        portal().confirm_shredding, log_id, request_id, done=_("The log is shredded.")
+    )
 
 
 class StartForm(FlaskForm):  # type: ignore[misc]
