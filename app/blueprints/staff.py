@@ -3,6 +3,7 @@ the unit leader and the coordinator the guardians waiting for a second person.""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,14 +11,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.access import StaffRole, User, UserKind
 from app.blueprints.context import portal
 from app.blueprints.log.common import submission_key
-from app.documents.fields import LogTemplate
+from app.blueprints.log.meeting_forms import CheckboxesField
+from app.documents.fields import LogTemplate, Service
 from app.documents.fnr import is_valid_pid
 from app.errors import STEP_REFUSALS
 from app.gateway.guardians import ConfirmationRefused
@@ -25,6 +27,7 @@ from app.gateway.lifecycle import LifecycleRefused
 from app.gateway.starting import LogAlreadyExists, NewLog
 from app.lifecycle.machine import StepRefused
 from app.logs.errors import EditConflict, RuleViolation
+from app.web.forms import SERVICE_LABELS
 from app.web.users import current_user, login_required
 
 TEMPLATES = {
@@ -199,6 +202,56 @@ def confirm_shredding(log_id: str, request_id: str) -> Response:
     return _coordinate(
         portal().confirm_shredding, log_id, request_id, done=_("The log is shredded.")
     )
+
+
+class ReopenForm(FlaskForm):  # type: ignore[misc]
+    """Which services the reopened log is to have consent for."""
+
+    revision = HiddenField()
+    form_key = HiddenField()
+    services = CheckboxesField(
+        _l("Services asked about"),
+        validators=[InputRequired(_l("Choose at least one service."))],
+    )
+
+
+@bp.route("/gjenapne/<log_id>", methods=["GET", "POST"])
+@login_required(UserKind.STAFF)
+def ask_reopen(log_id: str) -> Response | str | tuple[str, int]:
+    """The holder of a closed log whose consent ran out asks the family to reopen it.
+
+    They read nothing of the log: the page shows only the services to ask about.
+    """
+    user = _staff()
+    revision, services = portal().reopening(user, log_id)
+    form = ReopenForm()
+    form.services.choices = [SelectChoice(s.value, SERVICE_LABELS[s.value]) for s in Service]
+    if request.method == "GET":
+        form.services.data = [s.value for s in services]
+        form.revision.data = revision
+        form.form_key.data = secrets.token_urlsafe(18)
+        return render_template("staff/reopen.html", form=form)
+    problem = ""
+    if form.validate_on_submit():
+        try:
+            portal().request_consent(
+                user,
+                log_id,
+                purpose="reopen",
+                services=[Service(s) for s in form.services.data],
+                seen_revision=form.revision.data or "",
+                form_key=submission_key(form.form_key.data or ""),
+            )
+        except (LifecycleRefused, StepRefused) as refused:
+            problem = str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"]))
+        except (EditConflict, RuleViolation):
+            problem = _("The log changed while you looked at it. Check it again.")
+        else:
+            flash(
+                _("The family is asked to reopen the log. They answer when they log in."), "success"
+            )
+            return redirect(url_for("staff.my_logs"))
+    return render_template("staff/reopen.html", form=form, problem=problem), 400
 
 
 class StartForm(FlaskForm):  # type: ignore[misc]

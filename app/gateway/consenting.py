@@ -103,7 +103,10 @@ class ConsentVerbs(LifecycleCore):
         def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
             overview = snapshot.overview
             actors = self._actors(user, snapshot, facts, now)
-            require(Actor.HOLDER in actors, log_id)
+            # The holder of a closed log whose consent ran out reads nothing of it any more,
+            # but may still ask the family to reopen it.
+            reopens = overview.status == LogStatus.CLOSED and self._holds(user, facts)
+            require(Actor.HOLDER in actors or reopens, log_id)
             if purpose not in PURPOSES.get(overview.status, frozenset()):
                 raise LifecycleRefused("wrong_purpose")
             if not wanted:
@@ -128,6 +131,17 @@ class ConsentVerbs(LifecycleCore):
             form_key=form_key,
             service=service,
         )
+
+    def reopening(self, user: User, log_id: str) -> tuple[str, list[Service]]:
+        """For the holder of a closed log: its revision and the services that take part,
+        to ask the family to reopen it (nothing else of the log). NoAccess for others,
+        and once a request waits."""
+        snapshot = self._snapshot(log_id)
+        facts = self._facts_of(snapshot)
+        require(snapshot.overview.status == LogStatus.CLOSED and self._holds(user, facts), log_id)
+        require(not any(r.state == "open" for r in snapshot.of_kind(ConsentRequest)), log_id)
+        services = sorted({p.service for p in snapshot.of_kind_active_participants()})
+        return snapshot.revision, services
 
     def note_single_guardian(
         self,

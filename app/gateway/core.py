@@ -45,6 +45,14 @@ class PortalCore:
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._facts_cache: LruCache[tuple[str, str], LogFacts] = LruCache(1024)
 
+    @staticmethod
+    def _holds(user: User, facts: LogFacts) -> bool:
+        """Whether the user is the log's holder (whether or not they may read it now)."""
+        return user.kind == UserKind.STAFF and any(
+            p.active and p.participant_id == facts.holder and p.user_id == user.principal
+            for p in facts.participants
+        )
+
     def _snapshot(self, log_id: str, kinds: frozenset[str] | None = None) -> LogSnapshot:
         """The log at its head (all documents, or only ``kinds``); NoAccess if there is none."""
         logs = self.instance.logs

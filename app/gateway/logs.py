@@ -35,6 +35,8 @@ from app.logs.snapshot import LogSnapshot
 from app.messages.threads import Thread, for_child
 
 _SUMMARY_KINDS = ACCESS_KINDS | {"activity", "evaluation"}
+# Logs the holder can no longer open but is still told about, on their list.
+_TOLD_TO_HOLDER = frozenset({LogStatus.PASSIVE, LogStatus.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -165,26 +167,19 @@ class Portal(
                     self._overdue_for(user, facts, snapshot, now),
                     *self._consent_reminder(user, facts, snapshot, now),
                 )
-            elif snapshot.overview.status == LogStatus.PASSIVE and self._holds(user, facts):
-                # The holder is told the log became passive, and nothing of what is in it.
+            elif snapshot.overview.status in _TOLD_TO_HOLDER and self._holds(user, facts):
+                # The holder is told the log became passive, or was closed and its consent
+                # ran out (they may ask to reopen it), and nothing of what is in it.
                 subject = snapshot.overview.subject
                 found[row.log_id] = LogSummary(
                     row.log_id,
                     f"{subject.given_name} {subject.family_name}",
-                    LogStatus.PASSIVE.value,
+                    snapshot.overview.status.value,
                     "holder",
                     snapshot.overview.unit_id,
                     opens=False,
                 )
         return sorted(found.values(), key=lambda s: (s.status != "active", s.subject_name))
-
-    @staticmethod
-    def _holds(user: User, facts: LogFacts) -> bool:
-        """Whether the user is the log's holder (whether or not they may read it now)."""
-        return any(
-            p.active and p.participant_id == facts.holder and p.user_id == user.principal
-            for p in facts.participants
-        )
 
     def _consent_reminder(
         self, user: User, facts: LogFacts, snapshot: LogSnapshot, now: datetime

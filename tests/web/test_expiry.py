@@ -11,11 +11,11 @@ from datetime import datetime, time, timedelta
 
 from flask import Flask
 
-from app.documents.fields import Service
-from app.documents.people import Consent
+from app.documents.fields import LogStatus, Service
+from app.documents.people import Consent, ConsentRequest
 from app.lifecycle.clock import OSLO
 from tests.web.conftest import demo_log_ids, logged_in
-from tests.web.test_log_work import snapshot
+from tests.web.test_log_work import snapshot, submit
 
 
 def test_expiry_at_midnight_removes_the_service_on_the_next_request(fresh_app: Flask) -> None:
@@ -39,5 +39,44 @@ def test_expiry_at_midnight_removes_the_service_on_the_next_request(fresh_app: F
         # The family still reads, and is told the consent has expired and may renew it.
         page = kari.get(f"/logg/{nora}/samtykker").data.decode()
         assert "Samtykket er utløpt" in page and "Forny samtykket mitt" in page
+    finally:
+        portal.clock = real
+
+
+def test_the_holder_of_a_closed_log_whose_consent_ran_out_asks_to_reopen_it(
+    fresh_app: Flask,
+) -> None:
+    app = fresh_app
+    liam = demo_log_ids(app)["Liam"]
+    last_day = max(c.valid_until for c in snapshot(app, liam).of_kind(Consent))
+    portal = app.extensions["portal"]
+    real = portal.clock
+    later = datetime.combine(last_day + timedelta(days=3), time(12), tzinfo=OSLO)
+    hilde, per = logged_in(app, "staff:hilde"), logged_in(app, "staff:per")
+    try:
+        portal.clock = lambda: later
+        assert hilde.get(f"/logg/{liam}/").status_code == 404  # consent ran out
+        mine = hilde.get("/ansatt/").data.decode()
+        assert f"/ansatt/gjenapne/{liam}" in mine and f'href="/logg/{liam}/"' not in mine
+        assert per.get(f"/ansatt/gjenapne/{liam}").status_code == 404  # not his log
+        form = hilde.get(f"/ansatt/gjenapne/{liam}").data.decode()
+        assert "Liam kler på seg selv" not in form  # nothing of the content
+        asked = submit(hilde, f"/ansatt/gjenapne/{liam}", {"services": ["kindergarten"]})
+        assert asked.status_code == 302, asked.data[-1500:]
+        (request,) = [r for r in snapshot(app, liam).of_kind(ConsentRequest) if r.state == "open"]
+        assert request.purpose == "reopen" and request.services == [Service.KINDERGARTEN]
+        assert hilde.get(f"/ansatt/gjenapne/{liam}").status_code == 404  # one request at a time
+        # Emma answers yes, and keeps the old content hidden: the log is active again.
+        emma = logged_in(app, "citizen:emma")
+        answered = submit(
+            emma,
+            f"/logg/{liam}/samtykker/{request.id}/svar",
+            {"service_kindergarten": "yes", "show_old_content": "no"},
+        )
+        assert answered.status_code == 302, answered.data[-1500:]
+        log = snapshot(app, liam)
+        assert log.overview.status == LogStatus.ACTIVE and log.overview.hidden_before
+        page = hilde.get(f"/logg/{liam}/")
+        assert page.status_code == 200 and "Liam kler på seg selv" not in page.data.decode()
     finally:
         portal.clock = real
