@@ -105,6 +105,9 @@ STEP_REFUSALS = {
     ),
     "handover_target": _l("The baton can only be handed to a member of staff who takes part."),
     "handover_stale": _l("The baton has moved since this was offered. Ask for a new handover."),
+    "handover_not_stale": _l(
+        "The offer has not waited long. Whoever made it, or the holder, can withdraw it."
+    ),
     "same_level": _l("The log is already at that level."),
     "reason_required": _l("Write why the level changes."),
     "level_date": _l("The date must be between the day the log started and today."),

@@ -71,7 +71,7 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
             try:
                 if result.ok:
                     done = carry_out_deletion(instance.logs, instance.deletions, repo_id)
-            except LogError as exc:  # a tampered file: reported, the check goes on
+            except (LogError, RuntimeError) as exc:  # tampered, or at odds with the register
                 report.problems.append(f"log {repo_id}: cannot be read: {type(exc).__name__}")
             if done:
                 report.recovered += 1

@@ -223,14 +223,15 @@ def ask_reopen(log_id: str) -> Response | str | tuple[str, int]:
     They read nothing of the log: the page shows only the services to ask about.
     """
     user = _staff()
-    revision, services = portal().reopening(user, log_id)
     form = ReopenForm()
     form.services.choices = [SelectChoice(s.value, SERVICE_LABELS[s.value]) for s in Service]
     if request.method == "GET":
+        revision, services = portal().reopening(user, log_id)
         form.services.data = [s.value for s in services]
         form.revision.data = revision
         form.form_key.data = secrets.token_urlsafe(18)
         return render_template("staff/reopen.html", form=form)
+    # Sent: the verb decides (a form sent twice finds its first answer by the form key).
     problem = ""
     if form.validate_on_submit():
         try:
@@ -251,6 +252,8 @@ def ask_reopen(log_id: str) -> Response | str | tuple[str, int]:
                 _("The family is asked to reopen the log. They answer when they log in."), "success"
             )
             return redirect(url_for("staff.my_logs"))
+    else:
+        portal().reopening(user, log_id)  # a broken form: whose it is not gets a missing page
     return render_template("staff/reopen.html", form=form, problem=problem), 400
 
 

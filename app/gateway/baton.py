@@ -143,6 +143,12 @@ class BatonVerbs(LifecycleCore):
                 raise ValueError(answer)
             if answer == "withdraw":
                 require(offerer, log_id)
+                # The unit leader withdraws someone else's offer only once it has waited too long.
+                own = found.offered_by == user.principal or Actor.HOLDER in actors
+                stale_days = self.instance.settings.lifecycle.handover_stale_days
+                waited = found.offered_on and found.offered_on <= today - timedelta(days=stale_days)
+                if not own and not waited:
+                    raise LifecycleRefused("handover_not_stale")
                 return Built(
                     [found.revised(state="withdrawn", answered_on=today)],
                     "holder" if Actor.HOLDER in actors else "unit_leader:handover",

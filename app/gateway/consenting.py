@@ -25,11 +25,18 @@ from app.documents.base import DocumentBase
 from app.documents.fields import LogStatus, Service
 from app.documents.overview import LogOverview
 from app.documents.people import Consent, ConsentRequest, Guardian
+from app.documents.records import DeletionRequest
 from app.gateway.documents import new_attachment
 from app.gateway.errors import NoAccess
 from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, doc_ref, require
 from app.lifecycle.clock import oslo_date
-from app.lifecycle.consents import ConsentState, consent_state, in_force, period_end
+from app.lifecycle.consents import (
+    ConsentState,
+    consent_state,
+    expired_without_renewal,
+    in_force,
+    period_end,
+)
 from app.lifecycle.machine import Actor, Step
 from app.logs.codec import ref_of
 from app.logs.ids import new_document_id
@@ -105,7 +112,7 @@ class ConsentVerbs(LifecycleCore):
             actors = self._actors(user, snapshot, facts, now)
             # The holder of a closed log whose consent ran out reads nothing of it any more,
             # but may still ask the family to reopen it.
-            reopens = overview.status == LogStatus.CLOSED and self._holds(user, facts)
+            reopens = purpose == "reopen" and self.may_ask_reopen(user, snapshot, facts, now)
             require(Actor.HOLDER in actors or reopens, log_id)
             if purpose not in PURPOSES.get(overview.status, frozenset()):
                 raise LifecycleRefused("wrong_purpose")
@@ -133,15 +140,52 @@ class ConsentVerbs(LifecycleCore):
         )
 
     def reopening(self, user: User, log_id: str) -> tuple[str, list[Service]]:
-        """For the holder of a closed log: its revision and the services that take part,
-        to ask the family to reopen it (nothing else of the log). NoAccess for others,
-        and once a request waits."""
+        """For the holder of a closed log whose consent ran out: its revision and their own
+        service, to ask the family to reopen it (nothing else of the log). NoAccess for
+        anyone else, and whenever :meth:`may_ask_reopen` says no."""
+        now = self.clock()
         snapshot = self._snapshot(log_id)
         facts = self._facts_of(snapshot)
-        require(snapshot.overview.status == LogStatus.CLOSED and self._holds(user, facts), log_id)
-        require(not any(r.state == "open" for r in snapshot.of_kind(ConsentRequest)), log_id)
-        services = sorted({p.service for p in snapshot.of_kind_active_participants()})
-        return snapshot.revision, services
+        require(self.may_ask_reopen(user, snapshot, facts, now), log_id)
+        own = {p.service for p in facts.participants if p.participant_id == facts.holder}
+        return snapshot.revision, sorted(own)
+
+    def may_ask_reopen(
+        self, user: User, snapshot: LogSnapshot, facts: LogFacts, now: datetime
+    ) -> bool:
+        """Whether the holder of a closed log they can no longer read may ask to reopen it.
+
+        Only when the consent simply ran out: nobody withdrew or refused it, no
+        deletion is asked for, no reopening was asked in the last 90 days (a
+        family that said no is not asked again and again), and the holder still
+        works here.
+        """
+        if snapshot.overview.status != LogStatus.CLOSED or not self._holds(user, facts):
+            return False
+        member = self.instance.directory.snapshot().staff.get(user.principal)
+        if member is None or not member.active:
+            return False
+        today = oslo_date(now)
+        consents = snapshot.of_kind(Consent)
+        if any(r.waiting for r in snapshot.of_kind(DeletionRequest)):
+            return False
+        if any(c.withdrawn_at and c.withdrawal_note != _REPLACED for c in consents):
+            return False
+        if any(c.refused and in_force(c, today) for c in consents):
+            return False
+        if any(
+            r.purpose == "reopen" and r.requested_on > today - _REOPEN_PAUSE
+            for r in snapshot.of_kind(ConsentRequest)
+        ):
+            return False
+        return expired_without_renewal(
+            list(snapshot.documents.values()),
+            today,
+            self.instance.logs.guardianship.guardians(
+                snapshot.overview.subject.fnr, snapshot.documents.values()
+            ),
+            self.youth_age,
+        )
 
     def note_single_guardian(
         self,
@@ -215,7 +259,7 @@ class ConsentVerbs(LifecycleCore):
             if request.purpose == "reopen" and show_old_content is None:
                 raise LifecycleRefused("answer_old_content")
             replaced = [
-                c.revised(withdrawn_at=now, withdrawal_note="answer changed")
+                c.revised(withdrawn_at=now, withdrawal_note=_REPLACED)
                 for c in snapshot.of_kind(Consent)
                 if c.request == request.id and c.given_by_fnr == giver.fnr and not c.withdrawn_at
             ]
@@ -293,7 +337,7 @@ class ConsentVerbs(LifecycleCore):
                 raise LifecycleRefused("paper_period")
             metadata, files = new_attachment(scan, scan_title, user.principal, now)
             replaced = [
-                c.revised(withdrawn_at=now, withdrawal_note="answer changed")
+                c.revised(withdrawn_at=now, withdrawal_note=_REPLACED)
                 for c in snapshot.of_kind(Consent)
                 if c.request == request.id and c.given_by_fnr == signer.fnr and not c.withdrawn_at
             ]
@@ -591,6 +635,10 @@ def _open_request(snapshot: LogSnapshot, ref: DocRef) -> ConsentRequest:
     return found
 
 
+# The note on an answer replaced by the same person's new answer (not a withdrawal).
+_REPLACED = "answer changed"
+# How long after asking to reopen a closed log the holder may not ask again.
+_REOPEN_PAUSE = timedelta(days=90)
 # How old a signed paper may be when the holder records it.
 _PAPER_AGE = timedelta(days=92)
 

@@ -11,6 +11,7 @@ from app.access import Action, Decision, LogFacts, Section, User, UserKind, deci
 from app.audit import AccessEntry
 from app.documents.fields import LogStatus
 from app.documents.overview import LogOverview
+from app.documents.people import ConsentRequest
 from app.gateway.baton import BatonVerbs
 from app.gateway.calendar import CalendarVerbs
 from app.gateway.closing import ClosingVerbs
@@ -35,6 +36,7 @@ from app.logs.snapshot import LogSnapshot
 from app.messages.threads import Thread, for_child
 
 _SUMMARY_KINDS = ACCESS_KINDS | {"activity", "evaluation"}
+_REOPEN_KINDS = ACCESS_KINDS | {"consent_request", "deletion_request"}
 # Logs the holder can no longer open but is still told about, on their list.
 _TOLD_TO_HOLDER = frozenset({LogStatus.PASSIVE, LogStatus.CLOSED})
 
@@ -51,7 +53,8 @@ class LogSummary:
     overdue: int = 0
     consent_ends: date | None = None  # a consent runs out soon (the reminder's window)
     consent_expired: bool = False  # consent ran out and was not renewed
-    opens: bool = True  # False: listed only to say the log became passive (the holder's)
+    opens: bool = True  # False: listed only to tell the holder it became passive, or closed
+    reopen: str = ""  # "ask": the holder may ask to reopen it; "asked": they have, it waits
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,11 @@ class Portal(
                     *self._consent_reminder(user, facts, snapshot, now),
                 )
             elif snapshot.overview.status in _TOLD_TO_HOLDER and self._holds(user, facts):
-                # The holder is told the log became passive, or was closed and its consent
-                # ran out (they may ask to reopen it), and nothing of what is in it.
+                # The holder is told the log became passive, or that its consent ran out
+                # after it was closed (they may ask to reopen it), and nothing of what is in it.
+                reopen = self._reopen_state(user, row.log_id, facts, now)
+                if snapshot.overview.status == LogStatus.CLOSED and not reopen:
+                    continue
                 subject = snapshot.overview.subject
                 found[row.log_id] = LogSummary(
                     row.log_id,
@@ -178,8 +184,21 @@ class Portal(
                     "holder",
                     snapshot.overview.unit_id,
                     opens=False,
+                    reopen=reopen,
                 )
         return sorted(found.values(), key=lambda s: (s.status != "active", s.subject_name))
+
+    def _reopen_state(self, user: User, log_id: str, facts: LogFacts, now: datetime) -> str:
+        """For the holder of a closed log they cannot read: may they ask to reopen it?"""
+        snapshot = self._snapshot(log_id, _REOPEN_KINDS)
+        if snapshot.overview.status != LogStatus.CLOSED:
+            return ""
+        if any(
+            r.state == "open" and r.purpose == "reopen" and r.requested_by == user.principal
+            for r in snapshot.of_kind(ConsentRequest)
+        ):
+            return "asked"
+        return "ask" if self.may_ask_reopen(user, snapshot, facts, now) else ""
 
     def _consent_reminder(
         self, user: User, facts: LogFacts, snapshot: LogSnapshot, now: datetime

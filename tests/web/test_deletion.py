@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.access import StaffRole, User, UserKind
 from app.documents.fields import LogStatus
 from app.documents.people import Guardian
 from app.documents.records import BatonHandover, DeletionRequest
@@ -279,14 +280,32 @@ def test_a_blocking_and_a_shredding_of_one_request_cannot_both_land(fresh_app: F
     bjorn, siri = logged_in(app, "staff:bjorn"), logged_in(app, "staff:siri")
     _decide(bjorn, app, nora, "propose_shred")
     request_id = _request(app, nora).id
-    seen = head(app, nora)  # Siri's page is drawn now; Bjørn blocks before she confirms
-    _decide(bjorn, app, nora, "block", "Arkivplikt likevel.")
-    sent = siri.post(
-        f"/ansatt/sletting/{nora}/{request_id}/makuler",
-        data={"csrf_token": csrf_token(siri, "/ansatt/koordinator"), "revision": seen},
-        follow_redirects=True,
-    )
-    assert "allerede behandlet" in sent.data.decode() or "endret mens" in sent.data.decode()
+    # Bjørn's blocking lands between Siri's decision and her commit: her commit is refused
+    # by the store (the log moved), the step is decided again, and then refused.
+    logs, save = instance.logs, instance.logs.save
+    portal = app.extensions["portal"]
+    blocked: list[str] = []
+
+    def block_first(log_id: str, documents: list[object], **kwargs: object) -> str:
+        if not blocked and any(getattr(d, "state", "") == "shredded" for d in documents):
+            blocked.append(
+                portal.decide_deletion(
+                    User("s-3e9d6b21", UserKind.STAFF, frozenset({StaffRole.COORDINATOR})),
+                    nora,
+                    request_id,
+                    decision="block",
+                    seen_revision=head(app, nora),
+                )
+            )
+        return save(log_id, documents, **kwargs)
+
+    logs.save = block_first
+    try:
+        sent = _confirm(siri, app, nora, request_id).data.decode()
+    finally:
+        del logs.save  # the class's own method again
+    assert blocked, "the blocking never ran inside the confirmation"
+    assert "allerede behandlet" in sent
     assert instance.keys.has_log_keys(nora)  # blocked, and kept for the archive
     assert snapshot(app, nora).overview.status == LogStatus.BLOCKED
     assert instance.deletions.get(nora).outcome == "blocked"  # type: ignore[union-attr]
@@ -358,6 +377,20 @@ def test_the_unit_leader_withdraws_an_offer_left_behind_and_acts_only_in_her_uni
         data={"csrf_token": token, "revision": nora_log.revision, "to_participant": other.id},
     )
     assert sent.status_code == 404
+    nora_offer = BatonHandover(
+        id=new_document_id(),
+        from_holder=nora_log.overview.holder,
+        to_holder=other.id if other.id != nora_log.overview.holder else new_document_id(),
+        state="offered",
+        offered_by=nora_log.overview.holder,
+        offered_on=TODAY - timedelta(days=30),
+    )
+    instance.logs.save(nora, [nora_offer], expected_revision=nora_log.revision, actor_id="s-x")
+    sent = kjersti.post(
+        f"/ansatt/stafett/{nora}/{nora_offer.id}/trekk",
+        data={"csrf_token": token, "revision": head(app, nora)},
+    )
+    assert sent.status_code == 404  # not her unit's log
     withdrawn = kjersti.post(
         f"/ansatt/stafett/{jonas}/{offer.id}/trekk",
         data={"csrf_token": token, "revision": head(app, jonas)},
