@@ -96,7 +96,7 @@ CLOSED_LOG_READS = {
 
 # The one step a holder takes in a closed log: asking the family to reopen it (a form
 # sent here without a purpose is refused as a bad form and changes nothing).
-CLOSED_LOG_STEPS = {"log.request_consent", "staff.ask_reopen"}  # asking to reopen it
+CLOSED_LOG_STEPS = {"log.request_consent"}  # asking to reopen it
 
 
 def test_a_closed_log_is_read_only_even_for_its_holder(app: Flask) -> None:
