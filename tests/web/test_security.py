@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import ConfigError
+from app.demo import demo_citizens
 from tests.web.conftest import csrf_token, demo_log_ids, login
 
 COOKIE = "stafettlogg_session"
@@ -99,7 +101,11 @@ def test_session_cookie_is_opaque_rotated_and_ended(app: Flask, client: FlaskCli
     assert before and after and before != after  # rotated at login
     cookie = client.get_cookie(COOKIE)
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
-    assert len(after) >= 40 and "p-" not in after  # opaque: no principal, no pid
+    # Opaque: neither the principal nor the fødselsnummer (a random token may hold "p-").
+    kari = demo_citizens(date.today())["kari"].fnr
+    principal = app.extensions["stafettlogg"].index.person_principal(kari)
+    assert len(after) >= 40 and principal not in after and principal[2:12] not in after
+    assert kari not in after
     assert client.get("/familie/").status_code == 200
     client.post("/logg-ut", data={"csrf_token": csrf_token(client, "/familie/")})
     replay = app.test_client()
