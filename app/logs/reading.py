@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from app.documents.base import DocumentBase
 from app.encryption import DataKeyMissing, KeyStore
 from app.git_backend import (
+    CommitInfo,
     FileNotInRevision,
     GitStore,
     InvalidName,
@@ -135,6 +136,23 @@ class LogReader:
             HistoryEntry(c.id, c.author_id, c.timestamp, LogEvent.from_message(c.message))
             for c in commits
         ]
+
+    def replay(self, log_id: str) -> Iterator[tuple[CommitInfo, dict[str, bytes]]]:
+        """Every commit of the log, oldest first, with all its files decrypted (path → bytes).
+
+        For the archive's copy of the full history. A file that did not change
+        between commits is decrypted once (same sealed blob, same plaintext).
+        """
+        with self._open(log_id) as (repo, codec):
+            commits = list(reversed(repo.history()))
+            plain: dict[str, bytes] = {}
+            for commit in commits:
+                files = {}
+                for path, blob_id in self._file_ids(repo, commit.id).items():
+                    if blob_id not in plain:
+                        plain[blob_id] = codec.plaintext(path, repo.read_blob(blob_id))
+                    files[path] = plain[blob_id]
+                yield commit, files
 
     def diff(self, log_id: str, ref: DocRef, old: str, new: str) -> list[DiffLine]:
         """Line-by-line difference of one document between two revisions."""
