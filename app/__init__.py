@@ -22,7 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from app import errors
-    from app.blueprints import admin, auth, child, family, feeds, log, public, staff
+    from app.blueprints import admin, archive, auth, child, family, feeds, log, public, staff
     from app.config import load_settings
     from app.gateway import Portal
     from app.instance import open_instance
@@ -82,4 +82,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(log.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(archive.bp)
     return app

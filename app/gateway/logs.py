@@ -12,6 +12,7 @@ from app.audit import AccessEntry
 from app.documents.fields import LogStatus
 from app.documents.overview import LogOverview
 from app.documents.people import ConsentRequest
+from app.gateway.archiving import ArchiveVerbs
 from app.gateway.baton import BatonVerbs
 from app.gateway.calendar import CalendarVerbs
 from app.gateway.closing import ClosingVerbs
@@ -142,6 +143,7 @@ class Portal(
     ClosingVerbs,
     DeletionVerbs,
     CoordinationVerbs,
+    ArchiveVerbs,
 ):
     """The gateway's verbs over one instance (reading here; the rest in the mixed-in groups)."""
 

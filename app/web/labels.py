@@ -134,6 +134,7 @@ ACCESS_ACTION = {
     "write": _l("changed"),
     "lookup": _l("tried to start a new log and was told this one exists"),
     "download": _l("downloaded a document"),
+    "export": _l("exported the full history for the archive"),
     "delete": _l("deleted"),
     "restore": _l("restored an old version"),
 }

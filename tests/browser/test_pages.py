@@ -102,6 +102,18 @@ def test_staff_and_coordinator_pages(page: Page, server: str) -> None:
     page.get_by_role("button", name="Lagre").click()
     expect(page.get_by_role("status")).to_contain_text("Endringen er lagret.")
 
+    # The coordinator's overview, with Ella's log waiting for consent.
+    page.goto(f"{server}/ansatt/")
+    page.get_by_role("link", name="Koordinatoroversikt").click()
+    expect(page.get_by_role("heading", name="Logger som fortsatt mangler samtykke")).to_be_visible()
+    _accessible(page)
+    # The archivist's list of ended logs.
+    page.get_by_role("button", name="Logg ut").click()
+    _demo_login(page, server, "Anne Vik")
+    page.get_by_role("link", name="Arkivets logger").click()
+    expect(page.get_by_role("cell", name="Liam Johansen", exact=True)).to_be_visible()
+    _accessible(page)
+
 
 def test_language_switch_and_family_pages(page: Page, server: str) -> None:
     page.goto(server)

@@ -17,7 +17,7 @@ from flask import Flask
 from app.archive.authors import author_names
 from app.archive.history_bundle import write_history_bundle
 from app.documents.records import Attachment
-from tests.web.conftest import demo_log_ids
+from tests.web.conftest import csrf_token, demo_log_ids, logged_in
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -65,3 +65,36 @@ def test_the_closed_demo_log_replays_into_a_bundle_git_reads(
     assert not any("s-4f1c2a7e" in line for line in log)  # Hilde's opaque id
     # git itself finds nothing wrong with it.
     _git("fsck", "--full", "--strict", cwd=clone)
+
+
+def test_only_the_archivist_exports_and_only_ended_logs(fresh_app: Flask, tmp_path: Path) -> None:
+    app = fresh_app
+    instance = app.extensions["stafettlogg"]
+    ids = demo_log_ids(app)
+    liam, nora = ids["Liam"], ids["Nora"]
+    anne = logged_in(app, "staff:anne")
+    page = anne.get("/arkiv/").data.decode()
+    assert "Liam Johansen" in page and "Nora Berg" not in page  # closed only
+    assert f"/arkiv/{liam}/historikk" in page
+    token = csrf_token(anne, "/arkiv/")
+    exported = anne.post(f"/arkiv/{liam}/historikk", data={"csrf_token": token})
+    assert exported.status_code == 200
+    assert exported.headers["Content-Disposition"].startswith("attachment;")
+    assert f"logg-{liam}-historikk.bundle" in exported.headers["Content-Disposition"]
+    assert exported.data.startswith(b"# v2 git bundle") or exported.data.startswith(
+        b"# v3 git bundle"
+    )
+    bundle = tmp_path / "liam.bundle"
+    bundle.write_bytes(exported.data)
+    subprocess.run(["git", "clone", "-q", str(bundle), str(tmp_path / "c")], check=True)
+    entries = instance.access_log.entries(liam)
+    assert any(e.action == "export" and e.actor == "s-85c0f4d9" for e in entries)
+    # An active log is not exported, even by the archivist.
+    assert anne.post(f"/arkiv/{nora}/historikk", data={"csrf_token": token}).status_code == 404
+    # Nobody else sees the list or exports, not even the holder of the closed log.
+    for who in ("staff:hilde", "staff:bjorn", "citizen:emma"):
+        client = logged_in(app, who)
+        assert client.get("/arkiv/").status_code == 404, who
+        sent = client.post(f"/arkiv/{liam}/historikk", data={"csrf_token": csrf_token(client, "/")})
+        assert sent.status_code == 404, who
+    assert sum(e.action == "export" for e in instance.access_log.entries(liam)) == 1

@@ -1,0 +1,92 @@
+"""The archivist's verbs: the municipality's ended logs, and a log's full history for the archive.
+
+Only the directory's archivist sees the list and exports, and only logs that
+have ended (closed, archived or blocked: a blocked log is opened by nobody
+but the archive). Every export is written to the log's access log with the
+action ``export``. The Noark 5 package and the PDF/A documents follow
+(issue 9); the full history as a plain git bundle is here now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from app.access import Action, Section, StaffRole, User, UserKind, decide
+from app.archive.authors import author_names
+from app.archive.history_bundle import BundleReport, write_history_bundle
+from app.documents.fields import ENDED_STATUSES
+from app.gateway.core import PortalCore
+from app.gateway.errors import NoAccess
+
+_LIST_KINDS = frozenset({"log"})
+
+
+@dataclass(frozen=True)
+class EndedLog:
+    """One line of the archivist's list."""
+
+    log_id: str
+    name: str
+    unit_id: str
+    template: str
+    status: str
+    opened_on: date
+    closed_on: date | None
+    closing_reason: str
+
+
+class ArchiveVerbs(PortalCore):
+    """The archivist's verbs of :class:`app.gateway.Portal`."""
+
+    def ended_logs(self, user: User) -> list[EndedLog]:
+        """The municipality's closed, archived and blocked logs, newest ending first."""
+        self._require_archivist(user)
+        found = []
+        for log_id in self.instance.index.log_ids():
+            try:
+                overview = self._snapshot(log_id, _LIST_KINDS).overview
+            except NoAccess:
+                continue
+            if overview.status not in ENDED_STATUSES:
+                continue
+            subject = overview.subject
+            found.append(
+                EndedLog(
+                    log_id,
+                    f"{subject.given_name} {subject.family_name}",
+                    overview.unit_id,
+                    overview.template.value,
+                    overview.status.value,
+                    overview.opened_on,
+                    overview.closed_on,
+                    overview.closing_reason.value if overview.closing_reason else "",
+                )
+            )
+        return sorted(found, key=lambda e: (e.closed_on or date.min, e.log_id), reverse=True)
+
+    def export_history(
+        self, user: User, log_id: str, destination: Path, service: str = ""
+    ) -> BundleReport:
+        """Write the log's full history as a verified git bundle at ``destination``.
+
+        NoAccess unless the access decision lets this user export this log
+        (the archivist, an ended log). Recorded in the access log as ``export``.
+        """
+        self._require_archivist(user, log_id)
+        now = self.clock()
+        facts = self._facts_of(self._snapshot(log_id))
+        decision = decide(user, facts, Action.EXPORT, Section.HISTORY, now, self.youth_age)
+        if not decision:
+            raise NoAccess(log_id)
+        report = write_history_bundle(
+            self.instance.logs, log_id, destination, author_names(self.instance, log_id)
+        )
+        self._record(log_id, user, decision, Section.HISTORY, "export", service, now)
+        return report
+
+    @staticmethod
+    def _require_archivist(user: User, log_id: str = "archive") -> None:
+        if user.kind != UserKind.STAFF or StaffRole.ARCHIVIST not in user.staff_roles:
+            raise NoAccess(log_id)
