@@ -75,11 +75,18 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
                 report.problems.append(f"log {repo_id}: cannot be read: {type(exc).__name__}")
             if done:
                 report.recovered += 1
-                progress(f"  log {repo_id}: carried out its decided deletion request ({done})")
+                what = "finished shredding" if done == "shredded" else "recorded its blocking"
+                progress(f"  log {repo_id}: {what} (a decision in the log, not yet carried out)")
             if done == "shredded":
                 report.shredded += 1
                 report.checked += 1
                 continue
+            stray = instance.deletions.get(repo_id)
+            if stray is not None and stray.outcome == "shredded" and not stray.done:
+                report.problems.append(
+                    f"log {repo_id}: the deletion register says shredded, but the log holds no "
+                    "such decision: kept; check it by hand"
+                )
             if instance.index.head_of(repo_id) != head:
                 # A crash between commit and index update: the index is a cache, repair it.
                 instance.logs.reindex([repo_id])
@@ -115,17 +122,16 @@ def check_instance(instance: Instance, progress: Callable[[str], None] = print) 
 
 
 def _finish_shredding(instance: Instance, progress: Callable[[str], None]) -> int:
-    """Destroy the keys of logs the register says are shredded but still have them.
+    """Mark done the shreddings whose keys are already gone (a crash before the mark).
 
-    The register is written before the keys are destroyed; a crash in between
-    leaves a decided shredding half done, which is finished here.
+    A shredding whose keys are still there is finished by the carry-out of the
+    log's committed decision (app/logs/deletions.py), never from the register
+    alone: a row without a decision in the log must not destroy a log.
     """
     finished = 0
     for outcome in instance.deletions.unfinished():
-        if outcome.outcome != "shredded":
-            continue
-        instance.logs.shred(outcome.log_id)
-        instance.deletions.mark_done(outcome.log_id)
-        progress(f"  finished shredding log {outcome.log_id} (decided {outcome.decided_on})")
-        finished += 1
+        if outcome.outcome == "shredded" and not instance.keys.has_log_keys(outcome.log_id):
+            instance.deletions.mark_done(outcome.log_id)
+            progress(f"  finished shredding log {outcome.log_id} (decided {outcome.decided_on})")
+            finished += 1
     return finished

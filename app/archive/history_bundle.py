@@ -33,7 +33,7 @@ from app.logs.service import LogService
 
 _BRANCH = "refs/heads/main"
 _EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-_MEDIA_TYPE = re.compile(r"^media_type:\s*(\S+)\s*$", re.MULTILINE)
+_BLOB = pygit2.enums.FileMode.BLOB
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,19 @@ def write_history_bundle(
         os.chmod(folder, 0o700)  # decrypted children's data: owner only
         plain = pygit2.init_repository(str(Path(folder) / "history.git"), bare=True)
         parent: list[pygit2.Oid] = []
-        commits = documents = attachments = 0
+        commits = 0
+        files: dict[str, bytes] = {}
         for commit, files in logs.replay(log_id):
+            # Every document read as the archive reads it; attachments named by their type.
+            front = {
+                path: frontmatter.loads(data.decode("utf-8"))
+                for path, data in files.items()
+                if path.endswith(".md")
+            }
             index = pygit2.Index()
             for path, data in sorted(files.items()):
-                name = _plain_path(path, files)
-                if name.endswith(".md"):
-                    frontmatter.loads(data.decode("utf-8"))  # readable as the archive reads it
                 blob = plain.create_blob(data)
-                index.add(pygit2.IndexEntry(name, blob, pygit2.enums.FileMode.BLOB))
+                index.add(pygit2.IndexEntry(_plain_path(path, front), blob, _BLOB))
             tree = index.write_tree(plain)
             author = author_of(commit.author_id)
             when = int(commit.timestamp.timestamp())
@@ -87,9 +91,8 @@ def write_history_bundle(
         if not commits:
             raise ValueError(f"log {log_id} has no history")
         plain.set_head(_BRANCH)
-        head_files = files
-        documents = sum(1 for p in head_files if p.endswith(".md"))
-        attachments = sum(1 for p in head_files if p.endswith(ATTACHMENT_SUFFIX))
+        documents = sum(1 for p in files if p.endswith(".md"))  # at the last commit
+        attachments = sum(1 for p in files if p.endswith(ATTACHMENT_SUFFIX))
         repository = Path(folder) / "history.git"
         checked = fsck(log_id, repository)
         if not checked.ok:
@@ -112,14 +115,14 @@ def write_history_bundle(
     return BundleReport(destination, commits, documents, attachments)
 
 
-def _plain_path(path: str, files: dict[str, bytes]) -> str:
+def _plain_path(path: str, front: dict[str, frontmatter.Post]) -> str:
     """An attachment's bytes under their real type (from its metadata beside them)."""
     if not path.endswith(ATTACHMENT_SUFFIX):
         return path
     stem = path[: -len(ATTACHMENT_SUFFIX)]
-    metadata = files.get(stem + ".md", b"").decode("utf-8", "replace")
-    found = _MEDIA_TYPE.search(metadata)
-    return stem + _EXTENSIONS.get(found.group(1).strip("'\"") if found else "", ".bin")
+    metadata = front.get(stem + ".md")
+    media_type = str(metadata.get("media_type", "")) if metadata is not None else ""
+    return stem + _EXTENSIONS.get(media_type, ".bin")
 
 
 def _email(role: str) -> str:

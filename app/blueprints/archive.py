@@ -7,7 +7,7 @@ log's access log), answered with the file as a download under a neutral name.
 
 from __future__ import annotations
 
-import io
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -36,18 +36,27 @@ def ended_logs() -> str:
 @bp.post("/<log_id>/historikk")
 @login_required(UserKind.STAFF)
 def export_history(log_id: str) -> Response:
-    """The log's full history as a plain git bundle, readable without our keys."""
+    """The log's full history as a plain git bundle, readable without our keys.
+
+    Written to a private temporary folder, opened, and the folder removed at
+    once: the open file is streamed to the client and nothing of it stays on
+    disk (nor in memory, however long the history).
+    """
     user = current_user()
     assert user is not None
-    with tempfile.TemporaryDirectory(prefix="stafettlogg-export-") as folder:
+    folder = tempfile.mkdtemp(prefix="stafettlogg-export-")  # mode 0700
+    try:
         target = Path(folder) / "historikk.bundle"
         portal().export_history(user, log_id, target, current_service())
-        data = target.read_bytes()
+        handle = target.open("rb")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     response = send_file(
-        io.BytesIO(data),
+        handle,
         mimetype="application/octet-stream",
         as_attachment=True,
         download_name=f"logg-{log_id}-historikk.bundle",
+        max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"

@@ -14,9 +14,13 @@ from datetime import datetime
 from app.access import LogFacts, Section, User
 from app.documents.base import DocumentBase
 from app.documents.fields import ClosingReason
-from app.documents.people import ConsentRequest
-from app.documents.records import BatonHandover
-from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, require
+from app.gateway.lifecycle import (
+    Built,
+    LifecycleCore,
+    LifecycleRefused,
+    answered_what_waits,
+    require,
+)
 from app.lifecycle.clock import oslo_date
 from app.lifecycle.machine import Actor, Step
 from app.logs.events import Action as Event
@@ -73,16 +77,7 @@ class ClosingVerbs(LifecycleCore):
                 closing_reason=reason,
                 closing_note=note.strip(),
             )
-            documents += [
-                r.revised(state="cancelled", closed_on=today)
-                for r in snapshot.of_kind(ConsentRequest)
-                if r.state == "open"
-            ]
-            documents += [
-                h.revised(state="withdrawn", answered_on=today)
-                for h in snapshot.of_kind(BatonHandover)
-                if h.pending
-            ]
+            documents += answered_what_waits(snapshot, today)
             basis = "holder" if Actor.HOLDER in actors else "guardian"
             if Actor.YOUTH in actors:
                 basis = "youth"

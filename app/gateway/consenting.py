@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.access import Action, LogFacts, Section, User, covered_services, decide
+from app.access import LogFacts, Section, User, covered_services
 from app.access.facts import facts_from_documents
 from app.documents.base import DocumentBase
 from app.documents.fields import LogStatus, Service
@@ -82,6 +82,51 @@ class Giver:
             method="digital",
             **fields,
         )
+
+    def answer(
+        self,
+        request: ConsentRequest,
+        yes: frozenset[Service],
+        no: frozenset[Service],
+        *,
+        valid_from: date,
+        valid_until: date,
+        include_guardians: bool,
+        show_old_content: bool | None,
+        method: str = "digital",
+        paper_scan: str | None = None,
+    ) -> Consent:
+        """Their answer to ``request``, every service asked about yes or no (else refused)."""
+        if yes & no or (yes | no) != set(request.services):
+            raise LifecycleRefused("answer_every_service")
+        if request.purpose == "reopen" and show_old_content is None:
+            raise LifecycleRefused("answer_old_content")
+        return Consent(
+            id=new_document_id(),
+            given_by_name=self.name,
+            given_by_fnr=self.fnr,
+            role=self.role,
+            purpose=request.purpose,
+            services=sorted(yes),
+            refused=sorted(no),
+            request=request.id,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            method=method,
+            paper_scan=paper_scan,
+            include_guardians=include_guardians if self.role == "subject" else True,
+            show_old_content=show_old_content if request.purpose == "reopen" else None,
+        )
+
+    def replaced(
+        self, snapshot: LogSnapshot, request: ConsentRequest, now: datetime
+    ) -> list[Consent]:
+        """Their earlier answers to ``request``, withdrawn because a new one replaces them."""
+        return [
+            c.revised(withdrawn_at=now, withdrawal_note=_REPLACED)
+            for c in snapshot.of_kind(Consent)
+            if c.request == request.id and c.given_by_fnr == self.fnr and not c.withdrawn_at
+        ]
 
 
 # Where an answer can still change something (not in a blocked or archived log).
@@ -254,25 +299,16 @@ class ConsentVerbs(LifecycleCore):
             today = oslo_date(now)
             giver = self._giver(user, snapshot, today)
             request = _open_request(snapshot, ref)
-            if yes & no or (yes | no) != set(request.services):
-                raise LifecycleRefused("answer_every_service")
-            if request.purpose == "reopen" and show_old_content is None:
-                raise LifecycleRefused("answer_old_content")
-            replaced = [
-                c.revised(withdrawn_at=now, withdrawal_note=_REPLACED)
-                for c in snapshot.of_kind(Consent)
-                if c.request == request.id and c.given_by_fnr == giver.fnr and not c.withdrawn_at
-            ]
-            answer = giver.consent(
-                today,
-                self._months(),
-                purpose=request.purpose,
-                services=sorted(yes),
-                refused=sorted(no),
-                include_guardians=include_guardians if giver.role == "subject" else True,
-                request=request.id,
-                show_old_content=show_old_content if request.purpose == "reopen" else None,
+            answer = giver.answer(
+                request,
+                yes,
+                no,
+                valid_from=today,
+                valid_until=period_end(today, self._months()),
+                include_guardians=include_guardians,
+                show_old_content=show_old_content,
             )
+            replaced = giver.replaced(snapshot, request, now)
             return self._family_step(
                 user, snapshot, facts, now, giver, [*replaced, answer, request]
             )
@@ -325,10 +361,6 @@ class ConsentVerbs(LifecycleCore):
             today = oslo_date(now)
             request = _open_request(snapshot, ref)
             signer = self._signer(snapshot, giver, today)
-            if yes & no or (yes | no) != set(request.services):
-                raise LifecycleRefused("answer_every_service")
-            if request.purpose == "reopen" and show_old_content is None:
-                raise LifecycleRefused("answer_old_content")
             latest_end = period_end(signed_on, self._months())
             if signed_on > today or signed_on < today - _PAPER_AGE:
                 raise LifecycleRefused("paper_signed_on")
@@ -336,27 +368,18 @@ class ConsentVerbs(LifecycleCore):
             if until < today or until > latest_end:
                 raise LifecycleRefused("paper_period")
             metadata, files = new_attachment(scan, scan_title, user.principal, now)
-            replaced = [
-                c.revised(withdrawn_at=now, withdrawal_note=_REPLACED)
-                for c in snapshot.of_kind(Consent)
-                if c.request == request.id and c.given_by_fnr == signer.fnr and not c.withdrawn_at
-            ]
-            answer = Consent(
-                id=new_document_id(),
-                given_by_name=signer.name,
-                given_by_fnr=signer.fnr,
-                role=signer.role,
-                purpose=request.purpose,
-                services=sorted(yes),
-                refused=sorted(no),
-                request=request.id,
+            answer = signer.answer(
+                request,
+                yes,
+                no,
                 valid_from=signed_on,
                 valid_until=until,
+                include_guardians=include_guardians,
+                show_old_content=show_old_content,
                 method="paper",
                 paper_scan=metadata.id,
-                include_guardians=include_guardians if signer.role == "subject" else True,
-                show_old_content=show_old_content if request.purpose == "reopen" else None,
             )
+            replaced = signer.replaced(snapshot, request, now)
             documents = self._settle(
                 snapshot, [*replaced, answer, request, metadata], actors, user, now
             )
@@ -542,10 +565,6 @@ class ConsentVerbs(LifecycleCore):
     def _months(self) -> int:
         """How long a consent lasts here."""
         return self.instance.settings.lifecycle.consent_period_months
-
-    def _reads(self, user: User, facts: LogFacts, now: datetime) -> bool:
-        """Whether the user may read the log now (a guardian the youth left out may not)."""
-        return bool(decide(user, facts, Action.READ, Section.OVERVIEW, now, self.youth_age))
 
     def _state(self, documents: Collection[DocumentBase], today: date) -> ConsentState:
         """The consent state of a log's documents on ``today``."""

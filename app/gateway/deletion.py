@@ -18,13 +18,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from app.access import Action, LogFacts, Section, StaffRole, User, UserKind, decide
+from app.access import LogFacts, Section, StaffRole, User, UserKind
 from app.documents.base import DocumentBase
 from app.documents.fields import ClosingReason, LogStatus
-from app.documents.people import ConsentRequest
-from app.documents.records import BatonHandover, DeletionRequest
+from app.documents.records import DeletionRequest
 from app.gateway.errors import NoAccess
-from app.gateway.lifecycle import Built, LifecycleCore, LifecycleRefused, doc_ref, require
+from app.gateway.lifecycle import (
+    Built,
+    LifecycleCore,
+    LifecycleRefused,
+    answered_what_waits,
+    doc_ref,
+    require,
+)
 from app.lifecycle.clock import oslo_date
 from app.lifecycle.machine import Actor, Step, next_state_as
 from app.logs.deletion_register import DeletionOutcome
@@ -186,7 +192,7 @@ class DeletionVerbs(LifecycleCore):
                         closed_on=overview.closed_on or today,
                         closing_reason=overview.closing_reason or ClosingReason.DELETION_DEMANDED,
                     ),
-                    *_answered_what_waits(snapshot, today),
+                    *answered_what_waits(snapshot, today),
                 ]
             return Built(documents, "coordinator", Section.CONSENTS)
 
@@ -261,9 +267,6 @@ class DeletionVerbs(LifecycleCore):
         )
         return self._actors(user, snapshot, facts, now)
 
-    def _reads(self, user: User, facts: LogFacts, now: datetime) -> bool:
-        return bool(decide(user, facts, Action.READ, Section.OVERVIEW, now, self.youth_age))
-
 
 def _request(snapshot: LogSnapshot, ref: DocRef) -> DeletionRequest:
     found = snapshot.documents.get(ref)
@@ -283,18 +286,3 @@ def _decided(
         proposed_by=None,
         proposed_on=None,
     )
-
-
-def _answered_what_waits(snapshot: LogSnapshot, today: date) -> list[DocumentBase]:
-    """A blocked log waits for nothing: open requests cancelled, pending handovers withdrawn."""
-    documents: list[DocumentBase] = [
-        r.revised(state="cancelled", closed_on=today)
-        for r in snapshot.of_kind(ConsentRequest)
-        if r.state == "open"
-    ]
-    documents += [
-        h.revised(state="withdrawn", answered_on=today)
-        for h in snapshot.of_kind(BatonHandover)
-        if h.pending
-    ]
-    return documents

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from app.access import Action, Decision, LogFacts, Section, StaffRole, User, UserKind, decide
 from app.documents.base import DocumentBase
 from app.documents.overview import LogOverview
-from app.documents.records import StatusChange
+from app.documents.people import ConsentRequest
+from app.documents.records import BatonHandover, StatusChange
 from app.gateway.core import REVISION, PortalCore
 from app.gateway.core import doc_ref as doc_ref  # the verbs' one way to name a document
 from app.gateway.errors import NoAccess
@@ -93,6 +94,10 @@ class LifecycleCore(PortalCore):
             elif user.principal in facts.guardians and reads and not adult:
                 actors.add(Actor.GUARDIAN)
         return frozenset(actors) or frozenset({Actor.STRANGER})
+
+    def _reads(self, user: User, facts: LogFacts, now: datetime) -> bool:
+        """Whether the user may read the log now (a guardian the youth left out may not)."""
+        return bool(decide(user, facts, Action.READ, Section.OVERVIEW, now, self.youth_age))
 
     @staticmethod
     def _step(
@@ -205,3 +210,19 @@ def require(condition: bool, log_id: str) -> None:
     """Deny by default: a verb that is not this user's looks like a missing log."""
     if not condition:
         raise NoAccess(log_id)
+
+
+def answered_what_waits(snapshot: LogSnapshot, today: date) -> list[DocumentBase]:
+    """An ended log waits for nothing: open consent requests cancelled, pending handovers
+    withdrawn (closing and blocking both end what was waiting, in the same commit)."""
+    documents: list[DocumentBase] = [
+        r.revised(state="cancelled", closed_on=today)
+        for r in snapshot.of_kind(ConsentRequest)
+        if r.state == "open"
+    ]
+    documents += [
+        h.revised(state="withdrawn", answered_on=today)
+        for h in snapshot.of_kind(BatonHandover)
+        if h.pending
+    ]
+    return documents

@@ -36,8 +36,8 @@ from app.logs.service import ACCESS_KINDS
 from app.logs.snapshot import LogSnapshot
 from app.messages.threads import Thread, for_child
 
-_SUMMARY_KINDS = ACCESS_KINDS | {"activity", "evaluation"}
-_REOPEN_KINDS = ACCESS_KINDS | {"consent_request", "deletion_request"}
+# What a line of "my logs" decides on: access, the overdue count, a closed log's reopening.
+_SUMMARY_KINDS = ACCESS_KINDS | {"activity", "evaluation", "consent_request", "deletion_request"}
 # Logs the holder can no longer open but is still told about, on their list.
 _TOLD_TO_HOLDER = frozenset({LogStatus.PASSIVE, LogStatus.CLOSED})
 
@@ -175,7 +175,7 @@ class Portal(
             elif snapshot.overview.status in _TOLD_TO_HOLDER and self._holds(user, facts):
                 # The holder is told the log became passive, or that its consent ran out
                 # after it was closed (they may ask to reopen it), and nothing of what is in it.
-                reopen = self._reopen_state(user, row.log_id, facts, now)
+                reopen = self._reopen_state(user, snapshot, facts, now)
                 if snapshot.overview.status == LogStatus.CLOSED and not reopen:
                     continue
                 subject = snapshot.overview.subject
@@ -190,9 +190,10 @@ class Portal(
                 )
         return sorted(found.values(), key=lambda s: (s.status != "active", s.subject_name))
 
-    def _reopen_state(self, user: User, log_id: str, facts: LogFacts, now: datetime) -> str:
+    def _reopen_state(
+        self, user: User, snapshot: LogSnapshot, facts: LogFacts, now: datetime
+    ) -> str:
         """For the holder of a closed log they cannot read: may they ask to reopen it?"""
-        snapshot = self._snapshot(log_id, _REOPEN_KINDS)
         if snapshot.overview.status != LogStatus.CLOSED:
             return ""
         if any(

@@ -156,8 +156,15 @@ def test_fsck_finishes_a_shredding_a_crash_interrupted(fresh_app: Flask) -> None
     app = fresh_app
     instance = app.extensions["stafettlogg"]
     nora = demo_log_ids(app)["Nora"]
+    assert _ask(logged_in(app, "citizen:kari"), nora).status_code == 302
+    _decide(logged_in(app, "staff:bjorn"), app, nora, "propose_shred")
+    confirmed = _request(app, nora).revised(
+        state="shredded", decided_by="s-d4a7e962", decided_on=TODAY
+    )
+    instance.logs.save(nora, [confirmed], expected_revision=head(app, nora), actor_id="s-d4a7e962")
     overview = snapshot(app, nora).overview
-    # Recorded as decided, then the process died before the keys were destroyed.
+    # Confirmed in the log and recorded in the register; then the process died before the
+    # keys were destroyed.
     instance.deletions.record(
         DeletionOutcome(
             nora,
@@ -400,3 +407,25 @@ def test_the_unit_leader_withdraws_an_offer_left_behind_and_acts_only_in_her_uni
     handovers = {h.id: h for h in snapshot(app, jonas).of_kind(BatonHandover)}
     assert handovers[offer.id].state == "withdrawn"
     assert not any(h.pending for h in handovers.values())
+
+
+def test_a_register_row_without_a_decision_in_the_log_shreds_nothing(fresh_app: Flask) -> None:
+    instance = fresh_app.extensions["stafettlogg"]
+    nora = demo_log_ids(fresh_app)["Nora"]
+    overview = snapshot(fresh_app, nora).overview
+    instance.deletions.record(
+        DeletionOutcome(
+            nora,
+            overview.unit_id,
+            "shredded",
+            "no_archive_duty",
+            "p-someone",
+            overview.opened_on,
+            "s-3e9d6b21",
+            "s-d4a7e962",
+            overview.opened_on,
+        )
+    )
+    report = check_instance(instance, progress=lambda _line: None)
+    assert instance.keys.has_log_keys(nora)  # the log is kept
+    assert any("holds no such decision" in p for p in report.problems)

@@ -86,6 +86,7 @@ def test_only_the_archivist_exports_and_only_ended_logs(fresh_app: Flask, tmp_pa
     )
     bundle = tmp_path / "liam.bundle"
     bundle.write_bytes(exported.data)
+    exported.close()  # streamed from an open file whose folder is already gone
     subprocess.run(["git", "clone", "-q", str(bundle), str(tmp_path / "c")], check=True)
     entries = instance.access_log.entries(liam)
     assert any(e.action == "export" and e.actor == "s-85c0f4d9" for e in entries)
