@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from app.access import StaffRole, User, UserKind
 from app.documents.fields import LogStatus
+from app.documents.overview import LogOverview
 from app.documents.people import Guardian
 from app.documents.records import BatonHandover, DeletionRequest
 from app.logs.deletion_register import DeletionOutcome
@@ -59,6 +60,22 @@ def _confirm(client: FlaskClient, app: Flask, log_id: str, request_id: str):  # 
         f"/ansatt/sletting/{log_id}/{request_id}/makuler",
         data={"csrf_token": csrf_token(client, "/ansatt/koordinator"), "revision": revision},
         follow_redirects=True,
+    )
+
+
+def _shredded(log_id: str, overview: LogOverview) -> DeletionOutcome:
+    """A shredding as the register records it, before the keys go."""
+    day = overview.opened_on
+    return DeletionOutcome(
+        log_id,
+        overview.unit_id,
+        "shredded",
+        "no_archive_duty",
+        "p-someone",
+        day,
+        "s-3e9d6b21",
+        "s-d4a7e962",
+        day,
     )
 
 
@@ -165,19 +182,7 @@ def test_fsck_finishes_a_shredding_a_crash_interrupted(fresh_app: Flask) -> None
     overview = snapshot(app, nora).overview
     # Confirmed in the log and recorded in the register; then the process died before the
     # keys were destroyed.
-    instance.deletions.record(
-        DeletionOutcome(
-            nora,
-            overview.unit_id,
-            "shredded",
-            "no_archive_duty",
-            "p-someone",
-            overview.opened_on,
-            "s-3e9d6b21",
-            "s-d4a7e962",
-            overview.opened_on,
-        )
-    )
+    instance.deletions.record(_shredded(nora, overview))
     assert instance.keys.has_log_keys(nora)
     lines: list[str] = []
     report = check_instance(instance, progress=lines.append)
@@ -413,19 +418,7 @@ def test_a_register_row_without_a_decision_in_the_log_shreds_nothing(fresh_app: 
     instance = fresh_app.extensions["stafettlogg"]
     nora = demo_log_ids(fresh_app)["Nora"]
     overview = snapshot(fresh_app, nora).overview
-    instance.deletions.record(
-        DeletionOutcome(
-            nora,
-            overview.unit_id,
-            "shredded",
-            "no_archive_duty",
-            "p-someone",
-            overview.opened_on,
-            "s-3e9d6b21",
-            "s-d4a7e962",
-            overview.opened_on,
-        )
-    )
+    instance.deletions.record(_shredded(nora, overview))
     report = check_instance(instance, progress=lambda _line: None)
     assert instance.keys.has_log_keys(nora)  # the log is kept
     assert any("holds no such decision" in p for p in report.problems)
