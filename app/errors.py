@@ -105,6 +105,8 @@ STEP_REFUSALS = {
     ),
     "handover_target": _l("The baton can only be handed to a member of staff who takes part."),
     "handover_stale": _l("The baton has moved since this was offered. Ask for a new handover."),
+    "handover_answered": _l("This offer of the baton has already been answered or withdrawn."),
+    "note_too_long": _l("The note is too long: write at most 1,000 characters."),
     "handover_not_stale": _l(
         "The offer has not waited long. Whoever made it, or the holder, can withdraw it."
     ),

@@ -186,7 +186,7 @@ def decide_deletion(log_id: str, request_id: str) -> Response:
         log_id,
         request_id,
         decision=decision,
-        note=request.form.get("note", "")[:1000],
+        note=request.form.get("note", ""),
         done=done.get(decision, ""),
     )
 
@@ -223,15 +223,17 @@ def ask_reopen(log_id: str) -> Response | str | tuple[str, int]:
     They read nothing of the log: the page shows only the services to ask about.
     """
     user = _staff()
+    key = submission_key(request.form.get("form_key", "")) if request.method == "POST" else ""
+    sent_before = bool(key) and portal().instance.form_keys.known(user.principal, key, log_id)
+    if not sent_before:  # access first; a form sent again goes on to find its first answer
+        revision, services = portal().reopening(user, log_id)
     form = ReopenForm()
     form.services.choices = [SelectChoice(s.value, SERVICE_LABELS[s.value]) for s in Service]
     if request.method == "GET":
-        revision, services = portal().reopening(user, log_id)
         form.services.data = [s.value for s in services]
         form.revision.data = revision
         form.form_key.data = secrets.token_urlsafe(18)
         return render_template("staff/reopen.html", form=form)
-    # Sent: the verb decides (a form sent twice finds its first answer by the form key).
     problem = ""
     if form.validate_on_submit():
         try:
@@ -241,7 +243,7 @@ def ask_reopen(log_id: str) -> Response | str | tuple[str, int]:
                 purpose="reopen",
                 services=[Service(s) for s in form.services.data],
                 seen_revision=form.revision.data or "",
-                form_key=submission_key(form.form_key.data or ""),
+                form_key=key,
             )
         except (LifecycleRefused, StepRefused) as refused:
             problem = str(STEP_REFUSALS.get(refused.code, STEP_REFUSALS["not_now"]))
@@ -252,8 +254,6 @@ def ask_reopen(log_id: str) -> Response | str | tuple[str, int]:
                 _("The family is asked to reopen the log. They answer when they log in."), "success"
             )
             return redirect(url_for("staff.my_logs"))
-    else:
-        portal().reopening(user, log_id)  # a broken form: whose it is not gets a missing page
     return render_template("staff/reopen.html", form=form, problem=problem), 400
 
 

@@ -19,8 +19,7 @@ from app.archive.history_bundle import BundleReport, write_history_bundle
 from app.documents.fields import ENDED_STATUSES
 from app.gateway.core import PortalCore
 from app.gateway.errors import NoAccess
-
-_LIST_KINDS = frozenset({"log"})
+from app.logs.service import ACCESS_KINDS
 
 
 @dataclass(frozen=True)
@@ -41,16 +40,27 @@ class ArchiveVerbs(PortalCore):
     """The archivist's verbs of :class:`app.gateway.Portal`."""
 
     def ended_logs(self, user: User) -> list[EndedLog]:
-        """The municipality's closed, archived and blocked logs, newest ending first."""
+        """The municipality's closed, archived and blocked logs, newest ending first.
+
+        Each log listed is one the access decision lets the archivist read, and
+        the look is written to its access log.
+        """
         self._require_archivist(user)
+        now = self.clock()
         found = []
         for log_id in self.instance.index.log_ids():
             try:
-                overview = self._snapshot(log_id, _LIST_KINDS).overview
+                snapshot = self._snapshot(log_id, ACCESS_KINDS)
             except NoAccess:
                 continue
+            overview = snapshot.overview
             if overview.status not in ENDED_STATUSES:
                 continue
+            facts = self._facts_of(snapshot)
+            decision = decide(user, facts, Action.READ, Section.OVERVIEW, now, self.youth_age)
+            if not decision:
+                continue
+            self._record(log_id, user, decision, Section.OVERVIEW, "read", "", now)
             subject = overview.subject
             found.append(
                 EndedLog(

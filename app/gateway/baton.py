@@ -62,8 +62,15 @@ class BatonVerbs(LifecycleCore):
         form_key: str = "",
         service: str = "",
     ) -> str:
-        """Offer the baton to another participant (a member of staff); the new revision."""
-        target = doc_ref(log_id, "participant", to_participant)
+        """Offer the baton to another participant (a member of staff); the new revision.
+
+        A malformed participant id is refused as no possible holder, after the
+        access check: who may not offer learns nothing from it.
+        """
+        try:
+            target: DocRef | None = doc_ref(log_id, "participant", to_participant)
+        except NoAccess:
+            target = None
 
         def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
             actors = self._actors(user, snapshot, facts, now)
@@ -71,7 +78,7 @@ class BatonVerbs(LifecycleCore):
             require(snapshot.overview.status in _WORKING, log_id)
             if any(h.pending for h in snapshot.of_kind(BatonHandover)):
                 raise LifecycleRefused("handover_pending")
-            found = snapshot.documents.get(target)
+            found = snapshot.documents.get(target) if target else None
             staff = self.instance.directory.snapshot().staff
             if (
                 not isinstance(found, Participant)
@@ -97,7 +104,7 @@ class BatonVerbs(LifecycleCore):
             user,
             log_id,
             seen_revision=seen_revision,
-            watched=(target,),
+            watched=(target,) if target else (),
             build=build,
             form_key=form_key,
             service=service,
@@ -123,7 +130,7 @@ class BatonVerbs(LifecycleCore):
 
         def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
             found = snapshot.documents.get(ref)
-            require(isinstance(found, BatonHandover) and found.pending, log_id)
+            require(isinstance(found, BatonHandover), log_id)
             assert isinstance(found, BatonHandover)
             require(snapshot.overview.status in _WORKING, log_id)
             today = oslo_date(now)
@@ -141,6 +148,8 @@ class BatonVerbs(LifecycleCore):
             require(is_receiver or offerer, log_id)
             if answer not in ("accept", "decline", "withdraw"):  # after the check: a 404 first
                 raise ValueError(answer)
+            if not found.pending:  # someone answered first: said so, to those it concerns
+                raise LifecycleRefused("handover_answered")
             if answer == "withdraw":
                 require(offerer, log_id)
                 # The unit leader withdraws someone else's offer only once it has waited too long.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.access import LogFacts, Section, User, covered_services
+from app.access import Decision, LogFacts, Section, User, covered_services
 from app.access.facts import facts_from_documents
 from app.documents.base import DocumentBase
 from app.documents.fields import LogStatus, Service
@@ -187,12 +187,17 @@ class ConsentVerbs(LifecycleCore):
     def reopening(self, user: User, log_id: str) -> tuple[str, list[Service]]:
         """For the holder of a closed log whose consent ran out: its revision and their own
         service, to ask the family to reopen it (nothing else of the log). NoAccess for
-        anyone else, and whenever :meth:`may_ask_reopen` says no."""
+        anyone else, and whenever :meth:`may_ask_reopen` says no.
+
+        Drawing the form is written to the log's access log (the consents, as the holder).
+        """
         now = self.clock()
         snapshot = self._snapshot(log_id)
         facts = self._facts_of(snapshot)
         require(self.may_ask_reopen(user, snapshot, facts, now), log_id)
         own = {p.service for p in facts.participants if p.participant_id == facts.holder}
+        decision = Decision(True, "holder:reopen")
+        self._record(log_id, user, decision, Section.CONSENTS, "read", "", now)
         return snapshot.revision, sorted(own)
 
     def may_ask_reopen(

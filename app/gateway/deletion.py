@@ -41,6 +41,7 @@ from app.logs.snapshot import LogSnapshot
 
 Decision = Literal["block", "propose_shred", "decline"]
 DECISIONS: tuple[Decision, ...] = ("block", "propose_shred", "decline")
+_NOTE_MAX = 1000
 # Where the family may ask: not where the log is already blocked, archived or gone.
 _ASKABLE = frozenset({LogStatus.PENDING, LogStatus.ACTIVE, LogStatus.PASSIVE, LogStatus.CLOSED})
 
@@ -150,6 +151,7 @@ class DeletionVerbs(LifecycleCore):
         """
         ref = doc_ref(log_id, "deletion_request", request_id)
         note = note.strip()
+        too_long = len(note) > _NOTE_MAX
 
         def build(snapshot: LogSnapshot, facts: LogFacts, now: datetime) -> Built:
             actors = self._coordinator(user, snapshot, facts, now)
@@ -158,6 +160,8 @@ class DeletionVerbs(LifecycleCore):
                 raise LifecycleRefused("deletion_decided")
             if decision not in DECISIONS:
                 raise ValueError(f"unknown decision {decision!r}")
+            if too_long:
+                raise LifecycleRefused("note_too_long")
             today = oslo_date(now)
             overview = snapshot.overview
             documents: list[DocumentBase]

@@ -223,6 +223,7 @@ BASIS = {
     "pending:family": _l("Guardian"),
     "coordinator": _l("Coordinator"),
     "unit_leader:overview": _l("Unit leader"),
+    "holder:reopen": _l("Holder, asking to reopen the log"),
 }
 
 

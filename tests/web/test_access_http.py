@@ -148,7 +148,11 @@ def test_consent_withdrawal_takes_effect_on_the_next_request(fresh_app: Flask) -
 
 # The second person's confirmation of a guardian belongs to the unit leader and the
 # coordinator by role, not by a relation to the log: tests/web/test_guardians.py walks it.
-ROLE_ROUTES = {"staff.answer_guardian"}
+# The unit leader assigns the baton of any log in their unit (and withdraws an offer left
+# behind), also with a broken form or an offer already answered (a refusal, not a missing
+# page): tests/web/test_deletion.py walks them, where staff of other units and staff
+# without the role get 404.
+ROLE_ROUTES = {"staff.answer_guardian", "staff.assign_baton", "staff.withdraw_offer"}
 
 
 @pytest.mark.parametrize("who", ["citizen:per", "staff:tor", "staff:bjorn", "staff:kjersti"])
