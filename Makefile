@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup browser i18n lint typecheck docs bench clean
+.PHONY: run test setup system browser i18n lint typecheck docs bench clean
 
 $(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +14,20 @@ $(STAMP): pyproject.toml package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) system
+
+## system: what Debian must provide: Pango for WeasyPrint (the archive's PDF/A), DejaVu fonts,
+## poppler-utils (uploaded PDFs drawn as pages for the archive; pdftotext in the tests)
+system:
+	@{ ldconfig -p | grep -q libpangoft2 && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && command -v pdftoppm >/dev/null; } || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null; }
 
 ## run: set up, build the family pages, create the instance (key, demo data), start the gateway
 run: setup docs
 	$(BIN)/stafettlogg init --demo
 	$(BIN)/stafettlogg demo
+	$(BIN)/stafettlogg migrate
 	$(BIN)/stafettlogg fsck
 	$(BIN)/stafettlogg serve
 

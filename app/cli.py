@@ -21,8 +21,8 @@ demo = {demo}
 # content_store = "/srv/stafettlogg/content_store"
 # master_key_file = "/etc/stafettlogg/master-keys.json"
 
-# The life of a log (every key optional; these are the defaults). Keep this
-# table last: every line after [lifecycle] belongs to it.
+# The life of a log (every key optional; these are the defaults). Every line
+# after [lifecycle] belongs to it, until the next [table].
 [lifecycle]
 # How long a consent lasts, in months.
 # consent_period_months = 24
@@ -33,6 +33,19 @@ demo = {demo}
 # Unanswered handovers and logs without consent shown to the coordinator after:
 # handover_stale_days = 14
 # pending_stale_days = 30
+
+# The municipal archive: ask the archivist (every key optional; defaults shown).
+[archive]
+# creator_id = "Oppgi organisasjonsnummer"     # the municipality's organisasjonsnummer
+# creator_name = "<municipality>"
+# archive_title = "Stafettlogger (BTI)"
+# series_title = "Stafettlogger, avsluttede"
+# classification_title = "Kommunens arkivnøkkel"
+# class_id = "BTI"
+# class_title = "Bedre tverrfaglig innsats: stafettlogger"
+# access_restriction = "Unntatt offentlighet"
+# restriction_basis = "Offl. § 13, jf. fvl. § 13 første ledd nr. 1"
+# document_format = "PDF"
 """
 
 
@@ -125,6 +138,32 @@ def reindex() -> None:
             done += instance.logs.reindex([log_id])
     click.echo(f"indexed {done} of {len(log_ids)} logs")
     instance.close()
+
+
+@main.command()
+def migrate() -> None:
+    """Bring every log's documents up to the current schema (each change is a commit)."""
+    from app.logs.errors import LogError
+
+    instance = _instance()
+    keyed = set(instance.keys.log_ids())  # a shredded log has no keys and nothing to migrate
+    log_ids = [log_id for log_id in instance.store.repo_ids() if log_id in keyed]
+    changed = documents = 0
+    failed = []
+    with click.progressbar(log_ids, label="migrating", show_pos=True) as bar:
+        for log_id in bar:
+            try:
+                added = instance.logs.add_system_ids(log_id)
+            except LogError as exc:  # one unreadable log must not stop the others
+                failed.append(f"log {log_id}: {type(exc).__name__}")
+                continue
+            changed += bool(added)
+            documents += added
+    instance.close()
+    click.echo(f"gave {documents} documents in {changed} of {len(log_ids)} logs their systemID")
+    for problem in failed:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    sys.exit(1 if failed else 0)
 
 
 @main.command()

@@ -42,6 +42,31 @@ class LifecycleSettings:
 
 
 @dataclass(frozen=True)
+class ArchiveSettings:
+    """How the municipality's archive wants the logs (config.toml, table ``[archive]``).
+
+    The defaults follow ../shared/noark5/NOTES.md; the questions in its §12 are
+    the archivist's to answer, and each answer is one of these values.
+    """
+
+    #: The record creator (arkivskaper): the municipality's organisation number and name.
+    creator_id: str = "Oppgi organisasjonsnummer"
+    creator_name: str = ""
+    #: The archive (arkiv) and the part of it (arkivdel) the logs are deposited in.
+    archive_title: str = "Stafettlogger (BTI)"
+    series_title: str = "Stafettlogger, avsluttede"
+    #: Classification: the system's title, and the class every log is filed under.
+    classification_title: str = "Kommunens arkivnøkkel"
+    class_id: str = "BTI"
+    class_title: str = "Bedre tverrfaglig innsats: stafettlogger"
+    #: Access restriction (M500) and its legal basis (M501), on every folder and record.
+    access_restriction: str = "Unntatt offentlighet"
+    restriction_basis: str = "Offl. § 13, jf. fvl. § 13 første ledd nr. 1"
+    #: Noark 5 M701: Arkade compares it with the file extension, so "PDF", not a PRONOM id.
+    document_format: str = "PDF"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Resolved configuration of one instance."""
 
@@ -61,6 +86,7 @@ class Settings:
     oidc_client_secret: str
     allow_synthetic_pids: bool
     lifecycle: LifecycleSettings = LifecycleSettings()
+    archive: ArchiveSettings = ArchiveSettings()
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -122,7 +148,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             file_config.get("allow_synthetic_pids", False),
         ),
     )
-    settings = replace(settings, lifecycle=_lifecycle(file_config.get("lifecycle", {})))
+    settings = replace(
+        settings,
+        lifecycle=_lifecycle(file_config.get("lifecycle", {})),
+        archive=_archive(file_config.get("archive", {}), settings.municipality),
+    )
     _refuse_keys_in_content_store(settings)
     if settings.production and (settings.demo or settings.allow_synthetic_pids):
         raise ConfigError(
@@ -164,6 +194,25 @@ def _lifecycle(table: object) -> LifecycleSettings:
             raise ConfigError("lifecycle.start_levels must list different levels from 0 to 3")
         values["start_levels"] = tuple(levels)
     return LifecycleSettings(**values)  # type: ignore[arg-type]
+
+
+def _archive(table: object, municipality: str) -> ArchiveSettings:
+    """The ``[archive]`` table: each value a non-empty line of text."""
+    if not isinstance(table, dict):
+        raise ConfigError("[archive] must be a table")
+    known = set(ArchiveSettings.__dataclass_fields__)
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"[archive] does not know {', '.join(sorted(unknown))}")
+    values: dict[str, str] = {}
+    for name, value in table.items():
+        if not isinstance(value, str) or not value.strip() or len(value) > 500:
+            raise ConfigError(f"archive.{name} must be a line of text (1–500 characters)")
+        if any(ord(c) < 32 for c in value):
+            raise ConfigError(f"archive.{name} must be one line without control characters")
+        values[name] = value.strip()
+    values.setdefault("creator_name", municipality)
+    return ArchiveSettings(**values)
 
 
 def _flag(env_value: str | None, file_value: object) -> bool:

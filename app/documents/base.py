@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, ClassVar, Self
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +26,11 @@ class DocumentBase(BaseModel):
         1, ge=1, le=1, description="Version of this kind's schema; bumped on incompatible changes."
     )
     id: DocumentId
+    system_id: UUID | None = Field(
+        None,
+        description="Noark 5 systemID: a UUID given when the document is first stored and "
+        "never changed, so every archive export names the document the same way.",
+    )
     body: Body = Field("", description="Free text in Markdown, rendered without raw HTML.")
 
     def revised(self, **changes: Any) -> Self:

@@ -13,6 +13,8 @@ from enum import StrEnum
 from app.logs.layout import DocRef
 
 _MARKER = "Stafettlogg-Event: 1"
+#: The actor of changes the system makes itself (schema migrations), not a person.
+SYSTEM_ACTOR = "system"
 
 
 class Action(StrEnum):
@@ -25,6 +27,7 @@ class Action(StrEnum):
     ATTACH = "attach"
     HANDOVER = "handover"
     CHANGE_STATUS = "change_status"
+    MIGRATE = "migrate"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from datetime import UTC, date, datetime
+from uuid import UUID, uuid4
 
 from app.documents.base import DocumentBase
 from app.documents.fields import LogStatus, LogTemplate
@@ -35,7 +36,7 @@ from app.logs.errors import (
     RuleViolation,
     SubjectAlreadyHasLog,
 )
-from app.logs.events import Action, LogEvent
+from app.logs.events import SYSTEM_ACTOR, Action, LogEvent
 from app.logs.ids import new_document_id, new_log_id
 from app.logs.layout import DocRef
 from app.logs.ledger import HeadLedger
@@ -114,6 +115,7 @@ class LogService(LogReader):
         documents: list[DocumentBase] = [overview, presentation, holder, *guardians, *consents]
         if initiative is not None:
             documents.append(initiative)
+        documents = [with_system_id(d, None) for d in documents]
         event = LogEvent(Action.CREATE_LOG, actor_id, tuple(ref_of(d) for d in documents))
         existing = self.index.claim_subject(subject.fnr, log_id, unit_id)
         if existing is not None:
@@ -161,6 +163,7 @@ class LogService(LogReader):
         if DocRef("log", log_id) in deletions:
             raise RuleViolation("overview_kept", "the overview of a log cannot be deleted")
         with self._open(log_id) as (repo, codec):
+            documents = self._keep_system_ids(log_id, repo, codec, documents, expected_revision)
             changes: dict[str, bytes | None] = dict(codec.encode(d) for d in documents)
             for path, data in (extra_files or {}).items():
                 changes[path] = codec.cipher.seal(path, data)
@@ -250,6 +253,25 @@ class LogService(LogReader):
             action=Action.HANDOVER,
         )
 
+    def add_system_ids(self, log_id: str) -> int:
+        """Schema migration: give every document stored before systemIDs existed its own.
+
+        One commit by the system, changing nothing but the new field, so the
+        history says what happened; a log already migrated is left alone.
+        Returns how many documents got one.
+        """
+        snapshot = self.snapshot(log_id)
+        missing = [d for d in snapshot.documents.values() if d.system_id is None]
+        if missing:
+            self.save(
+                log_id,
+                missing,
+                expected_revision=snapshot.revision,
+                actor_id=SYSTEM_ACTOR,
+                action=Action.MIGRATE,
+            )
+        return len(missing)
+
     def shred(self, log_id: str) -> None:
         """Destroy a log's keys: every version of every file becomes unreadable."""
         self.keys.shred_log(log_id)
@@ -275,6 +297,34 @@ class LogService(LogReader):
         return count
 
     # -- internals -----------------------------------------------------------
+
+    def _keep_system_ids(
+        self,
+        log_id: str,
+        repo: LogRepository,
+        codec: LogCodec,
+        documents: Sequence[DocumentBase],
+        revision: str,
+    ) -> list[DocumentBase]:
+        """Each document with the systemID its stored version has, or a new one if new.
+
+        This is the one place a systemID is given, so it is given once: a caller
+        that rebuilds a document (or revises one read before the field existed)
+        cannot change or lose it, and the archive names every document the same
+        way in every export (Noark 5 req. 6.4.26).
+        """
+        try:
+            stored = repo.file_ids(revision)
+        except RevisionNotFound:
+            stored = {}  # the commit below reports the conflict
+        kept = []
+        for document in documents:
+            path = layout.path_of(ref_of(document))
+            earlier = None
+            if path in stored:
+                earlier = self._decode_blob(log_id, repo, codec, path, stored[path]).system_id
+            kept.append(with_system_id(document, earlier))
+        return kept
 
     def _check_holder_kept(
         self,
@@ -327,3 +377,9 @@ class LogService(LogReader):
                 self.guardianship.guardians(overview.subject.fnr, snapshot.documents.values()),
             ),
         )
+
+
+def with_system_id(document: DocumentBase, stored: UUID | None) -> DocumentBase:
+    """The document with its stored systemID, its own if it has none stored, or a new one."""
+    wanted = stored or document.system_id or uuid4()
+    return document if document.system_id == wanted else document.revised(system_id=wanted)

@@ -69,6 +69,7 @@ HISTORY_ACTION = {
     "attach": _l("Added a file"),
     "handover": _l("Handed over the baton"),
     "change_status": _l("Changed the status"),
+    "migrate": _l("Brought the documents up to date (no change of content)"),
 }
 KIND = {
     "log": _l("The overview"),

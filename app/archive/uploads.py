@@ -1,0 +1,69 @@
+"""An uploaded file (scan, photo, PDF) as pages an archival PDF/A can show.
+
+JPEG and PNG are shown as they are. A PDF is drawn page by page to PNG with
+poppler's ``pdftoppm`` in a separate process with a time limit (an upload is
+untrusted input; a hostile PDF can at worst fail its own conversion), so the
+archive copy is PDF/A whatever the original PDF was. The original bytes stay
+in the log's history and in the git bundle.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+RESOLUTION_DPI = 150
+MAX_PAGES = 300
+TIMEOUT_SECONDS = 300
+
+
+class ConversionFailed(Exception):
+    """The upload could not be drawn as pages."""
+
+
+def page_images(data: bytes, media_type: str) -> list[str]:
+    """The pages of an upload as ``data:`` URIs of images."""
+    if media_type in ("image/jpeg", "image/png"):
+        return [_data_uri(media_type, data)]
+    if media_type == "application/pdf":
+        return [_data_uri("image/png", page) for page in _pdf_pages(data)]
+    raise ConversionFailed(f"no conversion for {media_type}")
+
+
+def _pdf_pages(data: bytes) -> list[bytes]:
+    program = shutil.which("pdftoppm")
+    if program is None:
+        raise ConversionFailed("pdftoppm is missing: install Debian's poppler-utils")
+    with tempfile.TemporaryDirectory(prefix="stafettlogg-pages-") as folder:
+        source = Path(folder) / "upload.pdf"
+        source.write_bytes(data)
+        try:
+            subprocess.run(  # noqa: S603 (fixed program and arguments; the file is ours)
+                [
+                    program,
+                    "-png",
+                    "-r",
+                    str(RESOLUTION_DPI),
+                    "-l",
+                    str(MAX_PAGES),
+                    "-q",
+                    str(source),
+                    str(Path(folder) / "page"),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=TIMEOUT_SECONDS,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise ConversionFailed(f"the PDF could not be drawn: {type(exc).__name__}") from None
+        pages = sorted(Path(folder).glob("page*.png"), key=lambda p: int(p.stem.split("-")[-1]))
+        if not pages:
+            raise ConversionFailed("the PDF has no pages")
+        return [page.read_bytes() for page in pages]
+
+
+def _data_uri(media_type: str, data: bytes) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
