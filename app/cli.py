@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -161,6 +162,103 @@ def migrate() -> None:
             documents += added
     instance.close()
     click.echo(f"gave {documents} documents in {changed} of {len(log_ids)} logs their systemID")
+    for problem in failed:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("log_id", required=False)
+@click.option(
+    "--closed-since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Every log that ended on or after this date (YYYY-MM-DD) instead of one log.",
+)
+@click.option(
+    "--to",
+    "to_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write into: one logg-<id>/ folder per log.",
+)
+@click.option("--workers", default=2, show_default=True, help="Processes rendering PDF/A.")
+@click.option("--force", is_flag=True, help="Export again even if nothing changed since.")
+def export(
+    log_id: str | None, closed_since: datetime | None, to_dir: Path, workers: int, force: bool
+) -> None:
+    """Export ended logs for the archive: Noark 5 package, PDF/A and full history.
+
+    A log already exported and unchanged since is skipped, so a batch that
+    was interrupted can simply be run again. Each export is written to the
+    log's access log.
+    """
+    from app.archive.export import LogNotEnded, export_log
+    from app.archive.noark5.package import PackageInvalid
+    from app.audit.chain import AccessEntry
+    from app.documents.fields import ENDED_STATUSES
+    from app.logs.errors import LogError
+    from app.logs.events import SYSTEM_ACTOR
+
+    if (log_id is None) == (closed_since is None):
+        raise click.UsageError("give either LOG_ID or --closed-since DATE")
+    instance = _instance()
+    if log_id is not None:
+        if log_id not in instance.index.log_ids():
+            raise click.ClickException(f"there is no log {log_id}")
+        chosen = [log_id]
+    else:
+        assert closed_since is not None
+        chosen = []
+        for candidate in instance.index.log_ids():
+            overview = instance.logs.snapshot(candidate).overview
+            if (
+                overview.status in ENDED_STATUSES
+                and overview.closed_on is not None
+                and overview.closed_on >= closed_since.date()
+            ):
+                chosen.append(candidate)
+    written = skipped = size = 0
+    failed: list[str] = []
+    with click.progressbar(chosen, label="exporting", show_pos=True) as bar:
+        for current in bar:
+            try:
+                report = export_log(
+                    instance,
+                    current,
+                    to_dir,
+                    by="stafettlogg export",
+                    workers=workers,
+                    force=force,
+                )
+            except LogNotEnded:
+                failed.append(f"log {current}: not ended (only closed or blocked logs)")
+                continue
+            except (LogError, PackageInvalid) as exc:
+                failed.append(f"log {current}: {type(exc).__name__}: {exc}")
+                continue
+            if report.skipped:
+                skipped += 1
+                continue
+            written += 1
+            size += report.package.size if report.package else 0
+            instance.access_log.append(
+                current,
+                AccessEntry(
+                    datetime.now(UTC),
+                    SYSTEM_ACTOR,
+                    "archivist",
+                    "",
+                    "history",
+                    "export",
+                    "operator:cli",
+                ),
+                durable=True,
+            )
+    instance.close()
+    click.echo(
+        f"exported {written} log(s) to {to_dir} ({size / 1e6:.1f} MB of packages), "
+        f"skipped {skipped} unchanged, {len(failed)} failed"
+    )
     for problem in failed:
         click.echo(f"PROBLEM: {problem}", err=True)
     sys.exit(1 if failed else 0)

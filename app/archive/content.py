@@ -418,6 +418,13 @@ class LogContent:
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def _closing_time(self) -> datetime | None:
+        closing = self._closing()
+        if closing is not None:
+            return closing.changed_at
+        closed_on = self.overview.closed_on
+        return None if closed_on is None else datetime.combine(closed_on, time.max, tzinfo=OSLO)
+
     def _closing(self) -> StatusChange | None:
         steps = [s for s in self.snapshot.of_kind(StatusChange) if s.step in ("close", "block")]
         return max(steps, key=lambda s: s.changed_at) if steps else None
@@ -550,7 +557,10 @@ class LogContent:
     def _access_summary(self) -> list[dict[str, Any]]:
         """Who has looked at or changed the log: one line per person and role."""
         seen: dict[tuple[str, str], dict[str, Any]] = {}
+        closed_at = self._closing_time()
         for entry in self.access_entries:
+            if closed_at is not None and entry.at > closed_at:
+                continue  # the log as it stood at closure: later looks (the archive's) differ
             key = (entry.actor, entry.role)
             line = seen.get(key)
             when = entry.at.astimezone(OSLO).date()

@@ -10,11 +10,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
-from flask import Blueprint, render_template, send_file
+from flask import Blueprint, abort, current_app, render_template, send_file
 from werkzeug.wrappers import Response
 
 from app.access import UserKind
+from app.archive.noark5.package import PackageInvalid
 from app.blueprints.context import portal
 from app.blueprints.staff import TEMPLATES
 from app.web.users import current_service, current_user, login_required
@@ -31,6 +33,30 @@ def ended_logs() -> str:
     logs = portal().ended_logs(user)
     units = {u.unit_id: u.name for u in portal().instance.directory.snapshot().units.values()}
     return render_template("archive/ended_logs.html", logs=logs, units=units, templates=TEMPLATES)
+
+
+@bp.post("/<log_id>/uttrekk")
+@login_required(UserKind.STAFF)
+def export_package(log_id: str) -> Response:
+    """The Noark 5 arkivuttrekk with PDF/A documents and the full history, as one .tar.
+
+    Built, validated and checked in a private temporary folder; only a valid
+    package is offered. Streamed like the bundle: nothing of it stays on disk.
+    """
+    user = current_user()
+    assert user is not None
+    folder = tempfile.mkdtemp(prefix="stafettlogg-export-")  # mode 0700
+    try:
+        target = Path(folder) / "uttrekk.tar"
+        try:
+            portal().export_package(user, log_id, target, current_service())
+        except PackageInvalid as exc:
+            current_app.logger.error("archive package failed its checks: %s", exc.problems[:5])
+            abort(500)
+        handle = target.open("rb")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return _download(handle, f"logg-{log_id}-arkivuttrekk.tar", "application/x-tar")
 
 
 @bp.post("/<log_id>/historikk")
@@ -51,12 +77,13 @@ def export_history(log_id: str) -> Response:
         handle = target.open("rb")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    return _download(handle, f"logg-{log_id}-historikk.bundle", "application/octet-stream")
+
+
+def _download(handle: BinaryIO, name: str, mimetype: str) -> Response:
+    """An open file as a download under a neutral name (the log's opaque id only)."""
     response = send_file(
-        handle,
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=f"logg-{log_id}-historikk.bundle",
-        max_age=0,
+        handle, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"

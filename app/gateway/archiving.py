@@ -3,8 +3,8 @@
 Only the directory's archivist sees the list and exports, and only logs that
 have ended (closed, archived or blocked: a blocked log is opened by nobody
 but the archive). Every export is written to the log's access log with the
-action ``export``. The Noark 5 package and the PDF/A documents follow
-(issue 9); the full history as a plain git bundle is here now.
+action ``export``: the Noark 5 package (with the full history beside it, as
+one .tar) or the history alone as a plain git bundle.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app.access import Action, Section, StaffRole, User, UserKind, decide
 from app.archive.authors import author_names
+from app.archive.export import ExportReport, export_log, write_tar
 from app.archive.history_bundle import BundleReport, write_history_bundle
 from app.documents.fields import ENDED_STATUSES
 from app.gateway.core import PortalCore
@@ -93,6 +94,30 @@ class ArchiveVerbs(PortalCore):
         report = write_history_bundle(
             self.instance.logs, log_id, destination, author_names(self.instance, log_id)
         )
+        self._record(log_id, user, decision, Section.HISTORY, "export", service, now)
+        return report
+
+    def export_package(
+        self, user: User, log_id: str, destination: Path, service: str = ""
+    ) -> ExportReport:
+        """Write the log's Noark 5 package and full history as one .tar at ``destination``.
+
+        The same rules as :meth:`export_history`. The package is validated and
+        checked before the .tar is written; an invalid package raises
+        PackageInvalid and nothing is offered.
+        """
+        self._require_archivist(user, log_id)
+        now = self.clock()
+        facts = self._facts_of(self._snapshot(log_id))
+        decision = decide(user, facts, Action.EXPORT, Section.HISTORY, now, self.youth_age)
+        if not decision:
+            raise NoAccess(log_id)
+        member = self.instance.directory.snapshot().staff.get(user.principal)
+        by = member.name if member is not None else user.principal
+        report = export_log(
+            self.instance, log_id, destination.parent / "uttrekk", by=by, force=True, now=now
+        )
+        write_tar(report.folder, destination)
         self._record(log_id, user, decision, Section.HISTORY, "export", service, now)
         return report
 

@@ -10,7 +10,6 @@ dropped silently, so hostile input still gives a valid file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ from uuid import UUID, uuid5
 from lxml import etree
 
 from app.archive.content import ArchivedDocument, ArchivedLog, Registration, noon
+from app.archive.text import xml_safe
 from app.config import ArchiveSettings
 
 NS = "http://www.arkivverket.no/standarder/noark5/arkivstruktur"
@@ -27,7 +27,6 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SYSTEM = "stafettlogg"
 PDFA = "PDF/A-2b (PRONOM fmt/477)"
 _ROOT = UUID("5d1c1f0e-6c1b-4f4e-9a43-2f1b8e6a7c10")  # namespace of this system's derived ids
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -308,7 +307,7 @@ def _add(
 
 def xml_text(value: str) -> str:
     """Text XML 1.0 can carry, never empty (every Noark string has minLength 1)."""
-    cleaned = _NOT_XML.sub("\ufffd", value).strip()
+    cleaned = xml_safe(value).strip()
     return cleaned or "(uten tekst)"
 
 

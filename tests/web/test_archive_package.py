@@ -1,0 +1,450 @@
+"""The Noark 5 arkivuttrekk (issue 9): real logs, real WeasyPrint, the official schemas.
+
+The closed demo log is exported once per module and checked the way an
+archive checks a deposit: every XML file against its XSD, the structural
+checks (references, unreferenced files, counts, booleans, checksums), the
+PDF/A files with pikepdf and pdftotext. Negative controls break a copy of
+the package in the ways the notes list and expect each to be caught.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+import tarfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from lxml import etree
+
+from app.archive.export import BUNDLE, MANIFEST, archived_log, export_log
+from app.archive.noark5 import STANDARD
+from app.archive.noark5.checks import NS, check_package
+from app.archive.noark5.package import PACKAGE, PackageInvalid, write_package
+from app.archive.noark5.structure import Conversion
+from app.cli import main
+from app.config import ArchiveSettings
+from app.documents.fields import ClosingReason, LogStatus
+from app.documents.meetings import AgendaOutcome, Meeting
+from app.documents.records import StatusChange
+from app.documents.work import Evaluation, Goal
+from app.instance import Instance
+from app.logs.ids import new_document_id
+from tests.conftest import TODAY, create_log
+from tests.web.conftest import csrf_token, demo_log_ids, logged_in
+
+# SHA-256 of the official files (../shared/noark5/xsd/README.md, template/README.md).
+OFFICIAL = {
+    "addml.xsd": "ae2c4c9be0c1f4f291be36db3dfc069085f35eb515b072d3b1230ac89647d5dd",
+    "arkivstruktur.xsd": "77acc0f549f4f3856f56429cb30e6b626ddb05d8b8a3d6cae00cb5911b60f58c",
+    "metadatakatalog.xsd": "c7c0a7e7996f60b4c28eacd0e34e6af0d6ca2cfb76f58080221e163fb972a305",
+    "endringslogg.xsd": "07cbc86e8b3c4b42ed831cdd5c09aa402a2c4049bbca2d287e184f3138edf1de",
+    "arkivuttrekk_v5_0_mal.xml": "fd89f9b4100b39efd594c8907198c2d81802f69521118c1f2913ecfa33bc0424",
+}
+
+
+@pytest.fixture(scope="module")
+def exported(demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The closed demo log (Liam) exported once: the folder holding the package."""
+    from app import create_app
+
+    app = create_app(demo_env)
+    instance = app.extensions["stafettlogg"]
+    liam = demo_log_ids(app)["Liam"]
+    report = export_log(instance, liam, tmp_path_factory.mktemp("export"), by="Anne Vik")
+    assert report.package is not None
+    return report.folder
+
+
+def _tree(path: Path) -> etree._ElementTree:
+    return etree.parse(str(path))
+
+
+def _pdfs(package: Path) -> list[Path]:
+    return sorted((package / "DOKUMENT").rglob("*.pdf"))
+
+
+def test_the_schemas_shipped_are_the_official_ones_byte_for_byte() -> None:
+    for name, digest in OFFICIAL.items():
+        assert hashlib.sha256((STANDARD / name).read_bytes()).hexdigest() == digest, name
+    assert b"\r\n" in (STANDARD / "arkivstruktur.xsd").read_bytes()  # CRLF kept, as published
+
+
+def test_the_demo_package_validates_and_passes_the_structural_checks(exported: Path) -> None:
+    package = exported / PACKAGE
+    assert check_package(package) == []
+    names = {p.name for p in package.iterdir()}
+    assert names == {
+        "arkivuttrekk.xml",
+        "addml.xsd",
+        "arkivstruktur.xml",
+        "arkivstruktur.xsd",
+        "metadatakatalog.xsd",
+        "endringslogg.xml",
+        "endringslogg.xsd",
+        "DOKUMENT",
+    }
+    root = _tree(package / "arkivstruktur.xml").getroot()
+    folders = root.xpath("//n5:mappe", namespaces=NS)
+    assert len(folders) == 1
+    folder = folders[0]
+    xsi = "{http://www.w3.org/2001/XMLSchema-instance}type"
+    assert folder.get(xsi) == "saksmappe"
+    # The child is the party, with the fødselsnummer where the standard puts it (partID).
+    parts = folder.xpath("n5:part", namespaces=NS)
+    subject = parts[0]
+    assert subject.findtext(f"{{{NS['n5']}}}partNavn") == "Liam Johansen"
+    assert re.fullmatch(r"\d{11}", subject.findtext(f"{{{NS['n5']}}}partID") or "")
+    assert folder.findtext(f"{{{NS['n5']}}}saksansvarlig") == "Hilde Solberg"
+    assert folder.findtext(f"{{{NS['n5']}}}saksstatus") == "Avsluttet"
+    assert "Liam" not in (folder.findtext(f"{{{NS['n5']}}}offentligTittel") or "")
+    # Every folder and record is shielded, with the legal basis from configuration.
+    records = folder.xpath("n5:registrering", namespaces=NS)
+    assert all(r.get(xsi) == "arkivnotat" for r in records)
+    assert len(root.xpath("//n5:skjerming", namespaces=NS)) == len(records) + 1
+    basis = root.xpath("//n5:skjermingshjemmel/text()", namespaces=NS)
+    assert set(basis) == {ArchiveSettings().restriction_basis}
+    titles = [r.findtext(f"{{{NS['n5']}}}tittel") for r in records]
+    assert "Stafettlogg for Liam Johansen ved avslutning" in titles
+    assert "Møtereferat: Avslutningsmøte" in titles
+    assert any(t.startswith("Samtykke fra foresatt") for t in titles)
+    assert any(t.startswith("Dokument: ") for t in titles)
+    # Each document object: PDF/A with its conversion recorded.
+    objects = root.xpath("//n5:dokumentobjekt", namespaces=NS)
+    assert len(objects) == len(_pdfs(package)) >= len(records)
+    for obj in objects:
+        assert obj.findtext(f"{{{NS['n5']}}}format") == "PDF"
+        assert obj.findtext(f"{{{NS['n5']}}}sjekksumAlgoritme") == "SHA256"
+        assert obj.find(f"{{{NS['n5']}}}konvertering") is not None
+    # No personal data in any path.
+    assert all(
+        re.fullmatch(r"\d{4}/[0-9a-f-]{36}\.pdf", p.relative_to(package / "DOKUMENT").as_posix())
+        for p in _pdfs(package)
+    )
+    # The change log names the closing; every reference resolves (checked above too).
+    changes = _tree(package / "endringslogg.xml").getroot()
+    assert "Avsluttet" in changes.xpath("//e:nyVerdi/text()", namespaces=NS)
+
+
+def test_arkivuttrekk_keeps_the_template_order_and_states_the_package(exported: Path) -> None:
+    package = exported / PACKAGE
+    filled = _tree(package / "arkivuttrekk.xml").getroot()
+    template = _tree(STANDARD / "arkivuttrekk_v5_0_mal.xml").getroot()
+
+    def names(root: etree._Element) -> list[str]:
+        return [e.get("name") for e in root.iter() if isinstance(e.tag, str) and e.get("name")]
+
+    # The template's order, less the journals this package does not have.
+    for journal in ("loependeJournal", "offentligJournal"):
+        for data_object in template.xpath(f"//a:dataObject[@name='{journal}']", namespaces=NS):
+            data_object.getparent().remove(data_object)
+    assert names(filled) == names(template)
+    placeholders = [
+        v
+        for v in filled.xpath("//a:value/text()", namespaces=NS)
+        if v.startswith(("Oppgi sjekksum", "Oppgi antall")) or v in ("true/false", "mykt/skarpt")
+    ]
+    assert placeholders == []
+    values = filled.xpath(
+        "//a:property[@name='inneholderSkjermetInformasjon']/a:value/text()", namespaces=NS
+    )
+    assert values == ["true"]
+
+
+def test_negative_controls_are_caught(exported: Path, tmp_path: Path) -> None:
+    def broken(change: object) -> list[str]:
+        copy = tmp_path / f"copy{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(exported / PACKAGE, copy)
+        change(copy)  # type: ignore[operator]
+        return check_package(copy)
+
+    def wrong_checksum(copy: Path) -> None:
+        path = copy / "arkivstruktur.xml"
+        text = path.read_text(encoding="utf-8")
+        first = re.search(r"<sjekksum>([0-9a-f]{64})</sjekksum>", text)
+        assert first is not None
+        path.write_text(text.replace(first.group(1), "0" * 64, 1), encoding="utf-8")
+
+    def missing_file(copy: Path) -> None:
+        _pdfs(copy)[0].unlink()
+
+    def unreferenced_file(copy: Path) -> None:
+        shutil.copyfile(_pdfs(copy)[0], copy / "DOKUMENT" / "extra.pdf")
+
+    def out_of_order(copy: Path) -> None:
+        path = copy / "arkivstruktur.xml"
+        tree = _tree(path)
+        record = tree.getroot().xpath("//n5:registrering", namespaces=NS)[0]
+        title = record.find(f"{{{NS['n5']}}}tittel")
+        record.remove(title)
+        record.insert(1, title)  # tittel before opprettetDato: out of schema order
+        tree.write(str(path), xml_declaration=True, encoding="utf-8")
+
+    def edited_schema(copy: Path) -> None:
+        path = copy / "arkivstruktur.xsd"
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n"))
+
+    def wrong_count(copy: Path) -> None:
+        path = copy / "arkivuttrekk.xml"
+        tree = _tree(path)
+        value = tree.getroot().xpath(
+            "//a:property[@name='antallDokumentfiler']/a:value", namespaces=NS
+        )[0]
+        value.text = str(int(value.text) + 1)
+        tree.write(str(path), xml_declaration=True, encoding="utf-8")
+
+    def flag_disagrees(copy: Path) -> None:
+        path = copy / "arkivuttrekk.xml"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(
+                '<property dataType="boolean" name="inneholderSkjermetInformasjon">\n'
+                "                    <value>true</value>",
+                '<property dataType="boolean" name="inneholderSkjermetInformasjon">\n'
+                "                    <value>false</value>",
+            ),
+            encoding="utf-8",
+        )
+
+    expected = {
+        wrong_checksum: "sjekksum does not match",
+        missing_file: "is referenced but missing",
+        unreferenced_file: "no document object references it",
+        out_of_order: "arkivstruktur.xml line",
+        edited_schema: "not the official schema",
+        wrong_count: "document files",
+        flag_disagrees: "inneholderSkjermetInformasjon",
+    }
+    for change, message in expected.items():
+        problems = broken(change)
+        assert any(message in p for p in problems), (change.__name__, problems)
+
+
+def test_two_exports_agree_apart_from_the_export_dates(
+    exported: Path, demo_env: dict[str, str], tmp_path: Path
+) -> None:
+    from app import create_app
+
+    app = create_app(demo_env)
+    instance = app.extensions["stafettlogg"]
+    later = datetime.now(UTC) + timedelta(days=3)
+    again = export_log(
+        instance, demo_log_ids(app)["Liam"], tmp_path, by="Anne Vik", force=True, now=later
+    )
+
+    def without_dates(path: Path) -> str:
+        text = path.read_text(encoding="utf-8")
+        return re.sub(r"<konvertertDato>[^<]+</konvertertDato>", "", text)
+
+    first = exported / PACKAGE / "arkivstruktur.xml"
+    second = again.folder / PACKAGE / "arkivstruktur.xml"
+    assert first.read_bytes() != second.read_bytes()  # the conversion date differs …
+    assert without_dates(first) == without_dates(second)  # … and nothing else
+    ids = _tree(first).getroot().xpath("//n5:systemID/text()", namespaces=NS)
+    assert len(ids) == len(set(ids)) > 5
+
+
+def test_every_document_is_pdfa_2b_with_embedded_fonts_and_its_text(exported: Path) -> None:
+    package = exported / PACKAGE
+    texts = []
+    for path in _pdfs(package):
+        with pikepdf.open(path) as pdf:
+            assert not pdf.is_encrypted
+            meta = pdf.open_metadata()
+            assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "B"
+            assert meta["dc:title"] and meta["xmp:CreateDate"]
+            assert meta["dc:language"] == {"nb"}
+            assert str(pdf.Root.Lang) == "nb"
+            assert len(pdf.Root.OutputIntents) == 1
+            assert "/JavaScript" not in pdf.Root.get("/Names", {})
+            assert "/OpenAction" not in pdf.Root and "/AA" not in pdf.Root
+            for page in pdf.pages:
+                for font in page.Resources.get("/Font", {}).values():
+                    descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                    descriptor = descendant.FontDescriptor
+                    assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        texts.append(
+            subprocess.run(
+                ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+            ).stdout
+        )
+    joined = "\n".join(texts)
+    assert "Stafettlogg for Liam Johansen" in joined
+    assert "Hvem har sett loggen" in joined  # the access-log summary in the printout
+    assert "Møtereferat: Avslutningsmøte" in joined
+    assert "Samtykke fra foresatt" in joined
+
+
+def test_hostile_strings_in_every_field_still_make_a_valid_package(
+    instance: Instance, blns: list[str], tmp_path: Path
+) -> None:
+    hostile = "Ω\u202e<script>alert(1)</script>\x00\x07 &amp; ]]> \ufeff"
+    snap = create_log(instance, given_name=hostile)
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    goals = [
+        Goal(id=new_document_id(), title=text or "tom", arena="home_leisure", body=text)
+        for text in blns[:300]
+    ]
+    meeting = Meeting(
+        id=new_document_id(),
+        title=hostile or "x",
+        starts_at=now,
+        status="held",
+        approved_at=now,
+        approved_by="s-holder01",
+        body="\n\n".join(blns[300:]),
+        outcomes=[AgendaOutcome(item=t or "x", agreed=t) for t in blns[:40] if t.strip()],
+    )
+    evaluation = Evaluation(
+        id=new_document_id(),
+        target_kind="goal",
+        target=goals[0].id,
+        written_on=TODAY,
+        worked="\n".join(blns[:100]),
+        did_not_work="\n".join(blns[100:200]),
+        why=hostile,
+        decision="continue",
+    )
+    revision = instance.logs.save(
+        snap.log_id,
+        [*goals, meeting, evaluation],
+        expected_revision=snap.revision,
+        actor_id="s-holder01",
+    )
+    overview = instance.logs.snapshot(snap.log_id).overview
+    closing = StatusChange(
+        id=new_document_id(),
+        step="close",
+        from_status=LogStatus.ACTIVE,
+        to_status=LogStatus.CLOSED,
+        changed_on=TODAY,
+        changed_at=now,
+        changed_by="s-holder01",
+        note=hostile,
+    )
+    instance.logs.save(
+        snap.log_id,
+        [
+            overview.revised(
+                status=LogStatus.CLOSED,
+                closed_on=TODAY,
+                closing_reason=ClosingReason.GOALS_REACHED,
+                closing_note=hostile,
+            ),
+            closing,
+        ],
+        expected_revision=revision,
+        actor_id="s-holder01",
+    )
+    report = export_log(instance, snap.log_id, tmp_path, by=hostile, workers=2)
+    assert report.package is not None
+    package = report.folder / PACKAGE
+    assert check_package(package) == []
+    structure = (package / "arkivstruktur.xml").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in structure and "<script>" not in structure
+    for path in _pdfs(package):
+        with pikepdf.open(path) as pdf:
+            assert pdf.open_metadata()["pdfaid:part"] == "2"
+
+
+def test_an_invalid_package_is_never_offered(instance: Instance, tmp_path: Path) -> None:
+    snap = create_log(instance)
+    overview = instance.logs.snapshot(snap.log_id).overview
+    instance.logs.save(
+        snap.log_id,
+        [
+            overview.revised(
+                status=LogStatus.CLOSED, closed_on=TODAY, closing_reason=ClosingReason.MOVED_AWAY
+            )
+        ],
+        expected_revision=snap.revision,
+        actor_id="s-holder01",
+    )
+    log, created_by = archived_log(instance, snap.log_id)
+    # A format that is not the file's: the package fails its own checks (Arkade N5.29).
+    settings = ArchiveSettings(creator_name="Testkommune", document_format="DOCX")
+    destination = tmp_path / "out" / PACKAGE
+    with pytest.raises(PackageInvalid) as caught:
+        write_package(
+            [log],
+            destination,
+            settings,
+            Conversion(datetime.now(UTC), "x", "y"),
+            {snap.log_id: created_by},
+        )
+    assert any("format DOCX" in p for p in caught.value.problems)
+    assert list((tmp_path / "out").iterdir()) == []  # nothing half-written left behind
+
+
+def test_the_archivist_downloads_the_package_as_a_tar(fresh_app: Flask) -> None:
+    app = fresh_app
+    instance = app.extensions["stafettlogg"]
+    ids = demo_log_ids(app)
+    liam, nora = ids["Liam"], ids["Nora"]
+    anne = logged_in(app, "staff:anne")
+    page = anne.get("/arkiv/").data.decode()
+    assert f"/arkiv/{liam}/uttrekk" in page
+    token = csrf_token(anne, "/arkiv/")
+    before = len(instance.access_log.entries(liam))
+    response = anne.post(f"/arkiv/{liam}/uttrekk", data={"csrf_token": token})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith(f"logg-{liam}-arkivuttrekk.tar")
+    data = response.get_data()
+    response.close()
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        members = archive.getnames()
+    assert f"logg-{liam}/{PACKAGE}/arkivuttrekk.xml" in members
+    assert f"logg-{liam}/{BUNDLE}" in members and f"logg-{liam}/{MANIFEST}" in members
+    entries = instance.access_log.entries(liam)[before:]
+    assert [(e.action, e.section) for e in entries] == [("export", "history")]
+    # Not the archivist, or not an ended log: nothing there.
+    hilde = logged_in(app, "staff:hilde")
+    assert (
+        hilde.post(f"/arkiv/{liam}/uttrekk", data={"csrf_token": csrf_token(hilde)}).status_code
+        == 404
+    )
+    assert anne.post(f"/arkiv/{nora}/uttrekk", data={"csrf_token": token}).status_code == 404
+    assert anne.post(f"/arkiv/{liam}/uttrekk", data={}).status_code == 400  # no CSRF token
+
+
+def test_the_command_line_exports_a_batch_and_skips_what_is_unchanged(
+    demo_env: dict[str, str], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    target = tmp_path / "batch"
+    first = runner.invoke(
+        main, ["export", "--closed-since", "2020-01-01", "--to", str(target)], env=demo_env
+    )
+    assert first.exit_code == 0, first.output
+    assert "exported 1 log(s)" in first.output
+    (folder,) = target.iterdir()
+    assert (folder / PACKAGE / "arkivuttrekk.xml").is_file()
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert check_package(folder / PACKAGE) == []
+    again = runner.invoke(
+        main, ["export", "--closed-since", "2020-01-01", "--to", str(target)], env=demo_env
+    )
+    assert "skipped 1 unchanged" in again.output
+    assert not [p for p in target.iterdir() if p.name.startswith(".partial")]
+    usage = runner.invoke(main, ["export", "--to", str(target)], env=demo_env)
+    assert usage.exit_code != 0 and "either LOG_ID or --closed-since" in usage.output
+
+
+def test_an_active_log_is_not_exported_from_the_command_line(
+    demo_env: dict[str, str], tmp_path: Path
+) -> None:
+    from app import create_app
+
+    nora = demo_log_ids(create_app(demo_env))["Nora"]
+    result = CliRunner().invoke(main, ["export", nora, "--to", str(tmp_path)], env=demo_env)
+    assert result.exit_code == 1
+    assert "not ended" in result.output
+    assert list(tmp_path.iterdir()) == [] or all(
+        not p.name.startswith("logg-") for p in tmp_path.iterdir()
+    )
