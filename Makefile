@@ -59,6 +59,7 @@ docs: setup
 
 bench: setup
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/export.py
 	@command -v wrk >/dev/null && $(BIN)/python bench/gateway.py || echo "install wrk for bench/gateway.py"
 
 clean:
