@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID, uuid5
@@ -153,8 +153,12 @@ class LogContent:
 
     # -- the whole log -----------------------------------------------------------
 
-    def archived_log(self) -> ArchivedLog:
-        """The case folder with every registration, in a stable order."""
+    def archived_log(self, history_html: str = "") -> ArchivedLog:
+        """The case folder with every registration, in a stable order.
+
+        ``history_html`` is the rendered Logghistorikk (app/archive/history_document.py);
+        it becomes a registration of its own.
+        """
         overview = self.overview
         root = _system_id(overview)
         closing = self._closing()
@@ -162,6 +166,7 @@ class LogContent:
         closed_by = self._user(closing.changed_by) if closing else self.holder_name()
         registrations = [
             self._printout(root, closed_at, closed_by),
+            *self._history(root, closed_at, closed_by, history_html),
             *self._minutes(),
             *self._consents(),
             *self._evaluation_rounds(root),
@@ -199,6 +204,14 @@ class LogContent:
         """The current holder's name."""
         return self._participant(self.overview.holder)
 
+    def history_title(self) -> str:
+        """The title of the rendered history."""
+        return f"Logghistorikk for stafettloggen til {self.subject_name}"
+
+    def print_context(self) -> dict[str, str]:
+        """What every print page's heading says."""
+        return {"municipality": self.municipality, "subject_name": self.subject_name}
+
     def printout_html(self) -> str:
         """The log as it stands, in plain language, with the access-log summary."""
         return self._render("log.html", **self._log_context())
@@ -214,6 +227,31 @@ class LogContent:
         return Registration(
             system_id, title, self.public(title), closed_at.date(), closed_at, closed_by, [document]
         )
+
+    def _history(
+        self, root: UUID, closed_at: datetime, closed_by: str, html: str
+    ) -> list[Registration]:
+        if not html:
+            return []
+        system_id = uuid5(root, "logghistorikk")
+        title = self.history_title()
+        document = self._document(
+            system_id, "Logghistorikk", title, MAIN, closed_at, closed_by, html
+        )
+        document = replace(
+            document, converted_from="Git-historikk med Markdown-dokumenter, gjengitt som HTML"
+        )
+        return [
+            Registration(
+                system_id,
+                title,
+                self.public(title),
+                closed_at.date(),
+                closed_at,
+                closed_by,
+                [document],
+            )
+        ]
 
     def _minutes(self) -> list[Registration]:
         amendments: dict[str, list[MinutesAmendment]] = defaultdict(list)
@@ -592,6 +630,11 @@ def _system_id(document: DocumentBase) -> UUID:
     if document.system_id is None:
         raise MissingSystemId(document.kind)  # type: ignore[attr-defined]
     return document.system_id
+
+
+def render_print(template_name: str, **context: Any) -> str:
+    """A print template rendered (autoescaped; Markdown only through the nh3 filter)."""
+    return _ENV.get_template(template_name).render(**context)
 
 
 def upload_html(document: ArchivedDocument, pages: list[str], log: ArchivedLog) -> str:

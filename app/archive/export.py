@@ -23,6 +23,7 @@ from pathlib import Path
 from app.archive.authors import author_names
 from app.archive.content import ArchivedLog, LogContent
 from app.archive.history_bundle import BundleReport, write_history_bundle
+from app.archive.history_document import history_html, history_steps
 from app.archive.noark5.package import PACKAGE, PackageReport, write_package
 from app.archive.noark5.structure import Conversion
 from app.archive.pdfa import TOOL
@@ -68,8 +69,10 @@ def archived_log(instance: Instance, log_id: str) -> tuple[ArchivedLog, str]:
         instance.access_log.entries(log_id),
         instance.settings.municipality,
     )
+    steps = history_steps(instance.logs, log_id, author_of)
+    history = history_html(steps, {**content.print_context(), "title": content.history_title()})
     first = instance.logs.history(log_id)[-1]
-    return content.archived_log(), author_of(first.author_id).name
+    return content.archived_log(history), author_of(first.author_id).name
 
 
 def export_log(

@@ -20,10 +20,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import weasyprint
+from PIL import ImageFile
 from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.urls import URLFetcher
 
 from app.archive.text import xml_safe
+
+# Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES to True
+# (weasyprint/images.py). The upload checks in app/media rely on it being False
+# to refuse truncated images, and the archive only renders images those checks
+# (or pdftoppm) produced, so it is set back here, once, at import.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 TOOL = f"WeasyPrint {weasyprint.__version__}"
 FORMAT_DETAILS = "PDF/A-2b (PRONOM fmt/477)"
@@ -50,7 +57,7 @@ table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt 0; }
 th, td { border: 0.5pt solid #999; padding: 3pt 5pt; text-align: left; vertical-align: top; }
 pre, code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt;
             white-space: pre-wrap; overflow-wrap: anywhere; }
-.ins { background: #e6f4ea; } .del { background: #fbe9e9; text-decoration: line-through; }
+.ins { background: #e6f4ea; } .del { background: #fbe9e9; }
 .scan { page-break-after: always; text-align: center; }
 .scan:last-child { page-break-after: auto; }
 .scan img { max-width: 100%; max-height: 240mm; }

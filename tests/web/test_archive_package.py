@@ -279,6 +279,10 @@ def test_every_document_is_pdfa_2b_with_embedded_fonts_and_its_text(exported: Pa
     assert "Hvem har sett loggen" in joined  # the access-log summary in the printout
     assert "Møtereferat: Avslutningsmøte" in joined
     assert "Samtykke fra foresatt" in joined
+    # The rendered history: every change, who made it, the lines it changed.
+    assert "Logghistorikk for stafettloggen til Liam Johansen" in joined
+    assert "Opprettet loggen" in joined and "Hilde Solberg (" in joined
+    assert "+ status: closed" in joined
 
 
 def test_hostile_strings_in_every_field_still_make_a_valid_package(
@@ -448,3 +452,13 @@ def test_an_active_log_is_not_exported_from_the_command_line(
     assert list(tmp_path.iterdir()) == [] or all(
         not p.name.startswith("logg-") for p in tmp_path.iterdir()
     )
+
+
+def test_rendering_pdfs_leaves_the_upload_checks_strict() -> None:
+    # WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported; the upload checks
+    # need it off to refuse truncated images (tests/media), whatever was imported first.
+    from PIL import ImageFile
+
+    import app.archive.pdfa  # noqa: F401
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
