@@ -15,12 +15,24 @@ from pathlib import Path
 
 from app.access import Action, Section, StaffRole, User, UserKind, decide
 from app.archive.authors import author_names
+from app.archive.content import LogContent, noon
 from app.archive.export import ExportReport, export_log, write_tar
 from app.archive.history_bundle import BundleReport, write_history_bundle
-from app.documents.fields import ENDED_STATUSES
+from app.archive.pdfa import PdfInfo, render_pdfa
+from app.documents.fields import ENDED_STATUSES, LogStatus
 from app.gateway.core import PortalCore
 from app.gateway.errors import NoAccess
 from app.logs.service import ACCESS_KINDS
+
+#: What the printout shows; whoever downloads it must be allowed to read each.
+_PRINTED = (
+    Section.OVERVIEW,
+    Section.PRESENTATION,
+    Section.WORK,
+    Section.MEETINGS,
+    Section.PARTICIPANTS,
+    Section.CONSENTS,
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,50 @@ class ArchiveVerbs(PortalCore):
         write_tar(report.folder, destination)
         self._record(log_id, user, decision, Section.HISTORY, "export", service, now)
         return report
+
+    def printout(self, user: User, log_id: str, service: str = "") -> tuple[bytes, date]:
+        """The log as it stood at closure, as one PDF/A, for the child's journal and the family.
+
+        The holder prints it for the journal (elevmappe, helsejournal); a
+        guardian, or the youth from the consent age, downloads it for themself
+        (right of access). Only a closed or archived log, and only for someone
+        who may read all of it; the download is written to the access log.
+        Returns the PDF and the closing date.
+        """
+        now = self.clock()
+        snapshot = self._snapshot(log_id)
+        facts = self._facts_of(snapshot)
+        overview = snapshot.overview
+        if overview.status not in (LogStatus.CLOSED, LogStatus.ARCHIVED) or not overview.closed_on:
+            raise NoAccess(log_id)
+        if user.kind == UserKind.STAFF:
+            holders = {
+                p.participant_id
+                for p in facts.participants
+                if p.active and p.user_id == user.principal
+            }
+            if overview.holder not in holders:
+                raise NoAccess(log_id)
+        elif self._is_child(user, facts, now):
+            raise NoAccess(log_id)  # a younger child has their own view, not all of it
+        decisions = [self._require(user, facts, Action.READ, section, now) for section in _PRINTED]
+        shown = self._shown(user, facts, snapshot)
+        units = {u.unit_id: u.name for u in self.instance.directory.snapshot().units.values()}
+        content = LogContent(
+            shown,
+            author_names(self.instance, log_id),
+            units,
+            lambda attachment_id: b"",  # the printout shows no files
+            self.instance.access_log.entries(log_id),
+            self.instance.settings.municipality,
+        )
+        pdf = render_pdfa(
+            content.printout_html(),
+            PdfInfo(f"Stafettlogg for {content.subject_name}", "nb", noon(overview.closed_on)),
+            snapshot.revision.encode("ascii")[:32],
+        )
+        self._record(log_id, user, decisions[0], Section.OVERVIEW, "print", service, now)
+        return pdf, overview.closed_on
 
     @staticmethod
     def _require_archivist(user: User, log_id: str = "archive") -> None:

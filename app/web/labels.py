@@ -136,6 +136,7 @@ ACCESS_ACTION = {
     "lookup": _l("tried to start a new log and was told this one exists"),
     "download": _l("downloaded a document"),
     "export": _l("exported the full history for the archive"),
+    "print": _l("downloaded the log as it stood when it was closed"),
     "delete": _l("deleted"),
     "restore": _l("restored an old version"),
 }

@@ -462,3 +462,33 @@ def test_rendering_pdfs_leaves_the_upload_checks_strict() -> None:
     import app.archive.pdfa  # noqa: F401
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_the_printout_for_the_journal_and_the_family(app: Flask) -> None:
+    instance = app.extensions["stafettlogg"]
+    ids = demo_log_ids(app)
+    liam, nora = ids["Liam"], ids["Nora"]
+    for who in ("staff:hilde", "citizen:emma"):  # the holder at closure, and the guardian
+        client = logged_in(app, who)
+        assert f"/logg/{liam}/utskrift" in client.get(f"/logg/{liam}/").data.decode()
+        before = len(instance.access_log.entries(liam))
+        response = client.get(f"/logg/{liam}/utskrift")
+        assert response.status_code == 200, who
+        assert response.mimetype == "application/pdf"
+        assert "attachment" in response.headers["Content-Disposition"]
+        assert "Liam" not in response.headers["Content-Disposition"]
+        with pikepdf.open(io.BytesIO(response.data)) as pdf:
+            meta = pdf.open_metadata()
+            assert meta["pdfaid:part"] == "2" and meta["dc:language"] == {"nb"}
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True
+        ).stdout.decode()
+        assert "Stafettlogg for Liam Johansen" in text and "Hvem har sett loggen" in text
+        assert "Mål: Liam kler på seg selv i garderoben" in text
+        entries = instance.access_log.entries(liam)[before:]
+        assert [(e.action, e.section) for e in entries] == [("print", "overview")]
+    # Not for an open log, nor for someone who is not the holder or the family.
+    hilde = logged_in(app, "staff:hilde")
+    assert hilde.get(f"/logg/{nora}/utskrift").status_code == 404
+    for who in ("staff:anne", "staff:per", "citizen:kari"):
+        assert logged_in(app, who).get(f"/logg/{liam}/utskrift").status_code == 404, who

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -48,6 +48,19 @@ def access_log(log_id: str) -> str:
     entries = portal().access_entries(viewer(), log_id, service=current_service())
     page = open_page(log_id, Section.OVERVIEW, record=False)
     return render_template("log/access_log.html", page=page, entries=entries, nav="access_log")
+
+
+@bp.get("/utskrift")
+@login_required()
+def printout(log_id: str) -> Response:
+    """The closed log as one PDF/A: the holder's copy for the child's journal, the family's own."""
+    pdf, closed_on = portal().printout(viewer(), log_id, service=current_service())
+    response = Response(pdf, mimetype="application/pdf")
+    name = f"stafettlogg-avsluttet-{closed_on.isoformat()}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/barnekonto")
