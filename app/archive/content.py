@@ -34,7 +34,13 @@ from app.documents.fields import LogStatus
 from app.documents.meetings import Meeting, MinutesAmendment
 from app.documents.overview import Initiative, LogOverview, Presentation
 from app.documents.people import Consent, Guardian, Participant
-from app.documents.records import Attachment, BatonHandover, LevelChange, StatusChange
+from app.documents.records import (
+    ArchiveDelivery,
+    Attachment,
+    BatonHandover,
+    LevelChange,
+    StatusChange,
+)
 from app.documents.work import Activity, Evaluation, Goal
 from app.logs.layout import DocRef
 from app.logs.snapshot import LogSnapshot
@@ -75,6 +81,8 @@ class ArchivedDocument:
     upload: bytes = b""
     media_type: str = ""
     converted_from: str = FROM_MARKDOWN
+    #: Its number in the registration (dokumentnummer), kept when some are delivered earlier.
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,9 @@ class Registration:
     created: datetime
     created_by: str
     documents: list[ArchivedDocument] = field(default_factory=list)
+    #: Set when the holder delivered it while the log was open: then only documents
+    #: added since are sent again (the registration keeps its systemID).
+    delivered_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -150,14 +161,19 @@ class LogContent:
         subject = self.overview.subject
         self.subject_name = f"{subject.given_name} {subject.family_name}".strip()
         self._name_parts = [p for p in (subject.given_name, subject.family_name) if p.strip()]
+        self._delivered_on: dict[UUID, date] = {}
+        for delivery in sorted(snapshot.of_kind(ArchiveDelivery), key=lambda d: d.delivered_at):
+            for system_id in delivery.registrations:
+                self._delivered_on.setdefault(system_id, delivery.delivered_at.date())
 
     # -- the whole log -----------------------------------------------------------
 
     def archived_log(self, history_html: str = "") -> ArchivedLog:
-        """The case folder with every registration, in a stable order.
+        """The case folder of an ended log with every registration, in a stable order.
 
         ``history_html`` is the rendered Logghistorikk (app/archive/history_document.py);
-        it becomes a registration of its own.
+        it becomes a registration of its own. What the holder delivered while the
+        log was open is marked, and its documents are not sent again.
         """
         overview = self.overview
         root = _system_id(overview)
@@ -172,7 +188,58 @@ class LogContent:
             *self._evaluation_rounds(root),
             *self._documents(),
         ]
-        registrations.sort(key=lambda r: (r.created, str(r.system_id)))
+        registrations = [self._less_delivered(_numbered(r)) for r in registrations]
+        return self._folder(root, closed_at, closed_by, registrations)
+
+    def delivery(
+        self, now: datetime, by: str, again: ArchiveDelivery | None = None
+    ) -> ArchivedLog | None:
+        """The approved minutes and consents not yet delivered, as a package of its own.
+
+        For the holder's filing while the log is open (seed 002); None when
+        there is nothing new. ``by`` is the holder's name. With ``again`` (read
+        from the snapshot the delivery was made on), exactly what it delivered.
+        """
+        fresh = []
+        for registration in [*self._minutes(), *self._consents()]:
+            numbered = _numbered(registration)
+            if again is None:
+                left = replace(self._less_delivered(numbered), delivered_on=None)
+            elif numbered.system_id in again.registrations:
+                kept = [d for d in numbered.documents if d.system_id in again.documents]
+                left = replace(numbered, documents=kept)
+            else:
+                continue
+            if left.documents:
+                fresh.append(left)
+        if not fresh:
+            return None
+        return self._folder(_system_id(self.overview), now, by, fresh)
+
+    def delivered(self) -> tuple[set[UUID], set[UUID]]:
+        """The systemIDs of the registrations and the documents already delivered."""
+        registrations: set[UUID] = set()
+        documents: set[UUID] = set()
+        for delivery in self.snapshot.of_kind(ArchiveDelivery):
+            registrations.update(delivery.registrations)
+            documents.update(delivery.documents)
+        return registrations, documents
+
+    def _less_delivered(self, registration: Registration) -> Registration:
+        if registration.system_id not in self._delivered_on:
+            return registration
+        _registrations, documents = self.delivered()
+        return replace(
+            registration,
+            documents=[d for d in registration.documents if d.system_id not in documents],
+            delivered_on=self._delivered_on[registration.system_id],
+        )
+
+    def _folder(
+        self, root: UUID, closed_at: datetime, closed_by: str, registrations: list[Registration]
+    ) -> ArchivedLog:
+        overview = self.overview
+        registrations = sorted(registrations, key=lambda r: (r.created, str(r.system_id)))
         title = f"Stafettlogg (BTI) for {self.subject_name}"
         return ArchivedLog(
             system_id=root,
@@ -624,6 +691,12 @@ _TEMPLATES = {
     "health_station": "Helsestasjon",
     "pregnancy": "Svangerskap",
 }
+
+
+def _numbered(registration: Registration) -> Registration:
+    """Each document with its place in the registration, before any is left out."""
+    documents = [replace(d, number=n) for n, d in enumerate(registration.documents, start=1)]
+    return replace(registration, documents=documents)
 
 
 def _system_id(document: DocumentBase) -> UUID:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
@@ -163,3 +164,22 @@ class DeletionRequest(DocumentBase):
     def waiting(self) -> bool:
         """Still for a coordinator to handle (open, or proposed for shredding)."""
         return self.state in ("open", "shred_proposed")
+
+
+class ArchiveDelivery(DocumentBase):
+    """The holder filed approved minutes and consents to the archive while the log was open.
+
+    Seed 002: the holder files to the archive after meetings. The delivery is a
+    small Noark 5 package of those registrations; this record says which
+    (by systemID), so the export at closure does not send them again.
+    """
+
+    kind: Literal["archive_delivery"] = Field("archive_delivery", description="Document kind.")
+    delivered_at: AwareDatetime = Field(description="When the package was made.")
+    delivered_by: UserId = Field(description="Opaque id of the holder who delivered it.")
+    registrations: list[UUID] = Field(
+        min_length=1, description="systemIDs of the registrations delivered."
+    )
+    documents: list[UUID] = Field(
+        default_factory=list, description="systemIDs of the document descriptions delivered."
+    )

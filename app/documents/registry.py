@@ -12,6 +12,7 @@ from app.documents.meetings import CalendarEntry, Meeting, Message, MinutesAmend
 from app.documents.overview import Initiative, LogOverview, Presentation
 from app.documents.people import Consent, ConsentRequest, Guardian, Participant
 from app.documents.records import (
+    ArchiveDelivery,
     Attachment,
     BatonHandover,
     DeletionRequest,
@@ -42,6 +43,7 @@ MODELS: dict[str, type[DocumentBase]] = {
         BatonHandover,
         StatusChange,
         DeletionRequest,
+        ArchiveDelivery,
     )
 }
 

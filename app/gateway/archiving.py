@@ -18,11 +18,18 @@ from app.archive.authors import author_names
 from app.archive.content import LogContent, noon
 from app.archive.export import ExportReport, export_log, write_tar
 from app.archive.history_bundle import BundleReport, write_history_bundle
-from app.archive.pdfa import PdfInfo, render_pdfa
+from app.archive.noark5.package import PACKAGE, write_package
+from app.archive.noark5.structure import Conversion
+from app.archive.pdfa import TOOL, PdfInfo, render_pdfa
 from app.documents.fields import ENDED_STATUSES, LogStatus
-from app.gateway.core import PortalCore
+from app.documents.people import Participant
+from app.documents.records import ArchiveDelivery
+from app.gateway.core import PortalCore, doc_ref
 from app.gateway.errors import NoAccess
+from app.logs.ids import new_document_id
+from app.logs.layout import DocRef
 from app.logs.service import ACCESS_KINDS
+from app.logs.snapshot import LogSnapshot
 
 #: What the printout shows; whoever downloads it must be allowed to read each.
 _PRINTED = (
@@ -176,6 +183,83 @@ class ArchiveVerbs(PortalCore):
         )
         self._record(log_id, user, decisions[0], Section.OVERVIEW, "print", service, now)
         return pdf, overview.closed_on
+
+    def deliver_to_archive(
+        self,
+        user: User,
+        log_id: str,
+        destination: Path,
+        service: str = "",
+        delivery_id: str | None = None,
+    ) -> bool:
+        """The holder files approved minutes and consents as a small Noark 5 package (.tar).
+
+        Seed 002: the holder files to the archive after meetings. Only what was
+        not delivered before goes in; the delivery is recorded in the log
+        (ArchiveDelivery) so the export at closure marks it instead of sending
+        it twice. With ``delivery_id`` the same package is made again, as the
+        log stood then. Returns False when there is nothing new to deliver.
+        """
+        now = self.clock()
+        snapshot = self._snapshot(log_id)
+        facts = self._facts_of(snapshot)
+        decision = self._require(user, facts, Action.MANAGE, Section.OVERVIEW, now)
+        holder = {p.participant_id for p in facts.participants if p.user_id == user.principal}
+        if snapshot.overview.holder not in holder:
+            raise NoAccess(log_id)
+        earlier: ArchiveDelivery | None = None
+        source = snapshot
+        if delivery_id is not None:
+            found = snapshot.documents.get(doc_ref(log_id, "archive_delivery", delivery_id))
+            if not isinstance(found, ArchiveDelivery):
+                raise NoAccess(log_id)
+            earlier = found
+            made = self.instance.logs.history(log_id, DocRef("archive_delivery", delivery_id))
+            source = self.instance.logs.snapshot(log_id, made[-1].revision)
+        content = self._content(log_id, source)
+        by = next(
+            (p.name for p in source.of_kind(Participant) if p.user_id == user.principal),
+            "stafettholder",
+        )
+        when = earlier.delivered_at if earlier is not None else now
+        log = content.delivery(when, by, earlier)
+        if log is None:
+            return False
+        folder = destination.parent / f"leveranse-{log_id}-{when:%Y%m%d}"
+        write_package(
+            [log],
+            folder / PACKAGE,
+            self.instance.settings.archive,
+            Conversion(when, by, TOOL),
+            {log_id: by},
+        )
+        if earlier is None:
+            record = ArchiveDelivery(
+                id=new_document_id(),
+                delivered_at=now,
+                delivered_by=user.principal,
+                registrations=[r.system_id for r in log.registrations],
+                documents=[d.system_id for r in log.registrations for d in r.documents],
+            )
+            self.instance.logs.save(
+                log_id, [record], expected_revision=snapshot.revision, actor_id=user.principal
+            )
+        write_tar(folder, destination)
+        self._record(log_id, user, decision, Section.OVERVIEW, "archive", service, now)
+        return True
+
+    def _content(self, log_id: str, snapshot: LogSnapshot) -> LogContent:
+        units = {u.unit_id: u.name for u in self.instance.directory.snapshot().units.values()}
+        return LogContent(
+            snapshot,
+            author_names(self.instance, log_id),
+            units,
+            lambda attachment_id: self.instance.logs.read_attachment(
+                log_id, attachment_id, snapshot.revision
+            ),
+            self.instance.access_log.entries(log_id),
+            self.instance.settings.municipality,
+        )
 
     @staticmethod
     def _require_archivist(user: User, log_id: str = "archive") -> None:

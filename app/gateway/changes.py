@@ -265,6 +265,7 @@ _LIFECYCLE_KINDS = frozenset(
         "status_change",
         "level_change",
         "deletion_request",
+        "archive_delivery",
     }
 )
 # The overview's fields that say where the log is in its life, and whose it is.

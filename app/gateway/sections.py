@@ -22,4 +22,5 @@ SECTION_OF_KIND = {
     "level_change": Section.OVERVIEW,
     "baton_handover": Section.PARTICIPANTS,
     "status_change": Section.OVERVIEW,
+    "archive_delivery": Section.OVERVIEW,
 }

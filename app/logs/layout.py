@@ -28,6 +28,7 @@ _FOLDERS = {
     "level_change": "level-changes",
     "baton_handover": "handovers",
     "status_change": "status-changes",
+    "archive_delivery": "archive-deliveries",
 }
 _KIND_OF_FOLDER = {folder: kind for kind, folder in _FOLDERS.items()}
 _ID = re.compile(r"^[a-z0-9]{8,32}$")

@@ -91,6 +91,7 @@ KIND = {
     "status_change": _l("Change of state"),
     "consent_request": _l("Consent request"),
     "deletion_request": _l("Deletion request"),
+    "archive_delivery": _l("Delivery to the archive"),
 }
 FIELD = {
     "title": _l("Title"),
@@ -137,6 +138,7 @@ ACCESS_ACTION = {
     "download": _l("downloaded a document"),
     "export": _l("exported the full history for the archive"),
     "print": _l("downloaded the log as it stood when it was closed"),
+    "archive": _l("filed approved minutes and consents to the archive"),
     "delete": _l("deleted"),
     "restore": _l("restored an old version"),
 }

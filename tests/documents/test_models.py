@@ -36,6 +36,7 @@ REQUIRED_KINDS = {
     "baton_handover",
     "status_change",
     "consent_request",
+    "archive_delivery",
 }
 
 

@@ -17,6 +17,7 @@ import subprocess
 import tarfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from uuid import UUID
 
 import pikepdf
 import pytest
@@ -33,7 +34,8 @@ from app.cli import main
 from app.config import ArchiveSettings
 from app.documents.fields import ClosingReason, LogStatus
 from app.documents.meetings import AgendaOutcome, Meeting
-from app.documents.records import StatusChange
+from app.documents.people import Consent
+from app.documents.records import ArchiveDelivery, StatusChange
 from app.documents.work import Evaluation, Goal
 from app.instance import Instance
 from app.logs.ids import new_document_id
@@ -492,3 +494,105 @@ def test_the_printout_for_the_journal_and_the_family(app: Flask) -> None:
     assert hilde.get(f"/logg/{nora}/utskrift").status_code == 404
     for who in ("staff:anne", "staff:per", "citizen:kari"):
         assert logged_in(app, who).get(f"/logg/{liam}/utskrift").status_code == 404, who
+
+
+def _tar_package(data: bytes, folder: Path) -> Path:
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        archive.extractall(folder, filter="data")
+    (package,) = folder.glob(f"*/{PACKAGE}")
+    return package
+
+
+def test_the_holder_files_approved_minutes_and_consents_while_the_log_is_open(
+    fresh_app: Flask, tmp_path: Path
+) -> None:
+    app = fresh_app
+    instance = app.extensions["stafettlogg"]
+    nora = demo_log_ids(app)["Nora"]
+    hilde = logged_in(app, "staff:hilde")  # Nora's holder
+    snapshot = instance.logs.snapshot(nora)
+    approved = [m for m in snapshot.of_kind(Meeting) if m.approved_at is not None]
+    consents = snapshot.of_kind(Consent)
+    expected = {m.system_id for m in approved} | {c.system_id for c in consents}
+    assert approved and consents
+    page = hilde.get(f"/logg/{nora}/").data.decode()
+    assert f"({len(expected)} nye)" in page
+    token = csrf_token(hilde, f"/logg/{nora}/")
+
+    first = hilde.post(f"/logg/{nora}/arkivering", data={"csrf_token": token})
+    assert first.status_code == 200
+    assert first.headers["Content-Disposition"].endswith(f"logg-{nora}-arkivleveranse.tar")
+    package = _tar_package(first.get_data(), tmp_path / "first")
+    first.close()
+    assert check_package(package) == []
+    root = _tree(package / "arkivstruktur.xml").getroot()
+    records = root.xpath("//n5:registrering/n5:systemID/text()", namespaces=NS)
+    assert {UUID(r) for r in records} == expected
+    assert root.xpath("//n5:saksstatus/text()", namespaces=NS) == ["Under behandling"]
+    (delivery,) = instance.logs.snapshot(nora).of_kind(ArchiveDelivery)
+    assert set(delivery.registrations) == expected
+    assert "(0 nye)" in hilde.get(f"/logg/{nora}/").data.decode()
+
+    # Nothing new: nothing is made and nothing recorded.
+    nothing = hilde.post(f"/logg/{nora}/arkivering", data={"csrf_token": token})
+    assert nothing.status_code == 302
+    assert len(instance.logs.snapshot(nora).of_kind(ArchiveDelivery)) == 1
+    # The same delivery again: the same package, byte for byte.
+    again = hilde.post(f"/logg/{nora}/arkivering/{delivery.id}", data={"csrf_token": token})
+    assert again.status_code == 200
+    repeat = _tar_package(again.get_data(), tmp_path / "again")
+    again.close()
+    assert (repeat / "arkivstruktur.xml").read_bytes() == (
+        package / "arkivstruktur.xml"
+    ).read_bytes()
+
+    # Others may not file, nor fetch a delivery.
+    for who in ("staff:ingrid", "citizen:kari"):
+        other = logged_in(app, who)
+        token_other = csrf_token(other)
+        assert (
+            other.post(f"/logg/{nora}/arkivering", data={"csrf_token": token_other}).status_code
+            == 404
+        ), who
+        assert (
+            other.post(
+                f"/logg/{nora}/arkivering/{delivery.id}", data={"csrf_token": token_other}
+            ).status_code
+            == 404
+        ), who
+
+    # At closure the export marks what was filed instead of sending it twice.
+    overview = instance.logs.snapshot(nora).overview
+    now = datetime.now(UTC)
+    instance.logs.save(
+        nora,
+        [
+            overview.revised(
+                status=LogStatus.CLOSED,
+                closed_on=now.date(),
+                closing_reason=ClosingReason.GOALS_REACHED,
+            ),
+            StatusChange(
+                id=new_document_id(),
+                step="close",
+                from_status=LogStatus.ACTIVE,
+                to_status=LogStatus.CLOSED,
+                changed_on=now.date(),
+                changed_at=now,
+                changed_by=overview.holder,
+            ),
+        ],
+        expected_revision=instance.logs.head(nora),
+        actor_id="s-4f1c2a7e",
+    )
+    report = export_log(instance, nora, tmp_path / "closed", by="Anne Vik")
+    final = report.folder / PACKAGE
+    assert check_package(final) == []
+    closed_root = _tree(final / "arkivstruktur.xml").getroot()
+    for record in closed_root.xpath("//n5:registrering", namespaces=NS):
+        system_id = UUID(record.findtext(f"{{{NS['n5']}}}systemID"))
+        if system_id in expected:
+            assert "Levert til arkivet" in record.findtext(f"{{{NS['n5']}}}beskrivelse")
+            assert record.find(f"{{{NS['n5']}}}dokumentbeskrivelse") is None
+        else:
+            assert record.find(f"{{{NS['n5']}}}dokumentbeskrivelse") is not None

@@ -20,6 +20,7 @@ from lxml import etree
 from app.archive.content import ArchivedDocument, ArchivedLog, Registration, noon
 from app.archive.text import xml_safe
 from app.config import ArchiveSettings
+from app.documents.fields import ENDED_STATUSES
 
 NS = "http://www.arkivverket.no/standarder/noark5/arkivstruktur"
 NS_CHANGES = "http://www.arkivverket.no/standarder/noark5/endringslogg"
@@ -208,7 +209,7 @@ def _case_folder(
     _add(folder, "saksdato", log.opened_on.isoformat())
     _add(folder, "administrativEnhet", log.unit_name)
     _add(folder, "saksansvarlig", log.holder_name)
-    _add(folder, "saksstatus", "Avsluttet")
+    _add(folder, "saksstatus", "Avsluttet" if log.status in ENDED_STATUSES else "Under behandling")
 
 
 def case_number(log: ArchivedLog) -> tuple[int, int]:
@@ -237,13 +238,34 @@ def _registration(
     _add(record, "arkivertDato", _time(log.closed_at))
     _add(record, "arkivertAv", log.closed_by)
     _shield(record, settings, ["Skjerming tittel registrering - utvalgte ord"])
-    for number, document in enumerate(registration.documents, start=1):
-        _description(record, document, number, log, files[document.object_id], settings, conversion)
+    for document in registration.documents:
+        _description(
+            record,
+            document,
+            document.number,
+            log,
+            files[document.object_id],
+            settings,
+            conversion,
+        )
     _add(record, "tittel", registration.title)
     _add(record, "offentligTittel", registration.public_title)
+    if registration.delivered_on is not None:
+        day = registration.delivered_on.strftime("%d.%m.%Y")
+        rest = (
+            "Her følger bare dokumenter lagt til etterpå."
+            if registration.documents
+            else "Dokumentene følger ikke med her."
+        )
+        _add(
+            record,
+            "beskrivelse",
+            f"Levert til arkivet {day} mens loggen var åpen, med samme systemID. {rest}",
+        )
     _add(record, "forfatter", registration.created_by)
     _add(record, "dokumentetsDato", registration.document_date.isoformat())
-    _add(record, "antallVedlegg", str(len(registration.documents) - 1))
+    if registration.documents:
+        _add(record, "antallVedlegg", str(len(registration.documents) - 1))
 
 
 def _description(

@@ -13,6 +13,7 @@ bp = Blueprint("log", __name__, url_prefix="/logg/<log_id>")
 
 # The section modules register their routes on ``bp`` when imported.
 _SECTIONS = (
+    "archive_pages",
     "calendar",
     "consent_pages",
     "deletion_pages",
