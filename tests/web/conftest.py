@@ -143,5 +143,6 @@ def route_path(app: Flask, rule: Rule, log_id: str) -> str:
         "request_id": first("consent_request"),
         "consent_id": first("consent"),
         "handover_id": first("baton_handover"),
+        "delivery_id": first("archive_delivery"),
     }
     return str(rule.build({name: values[name] for name in rule.arguments})[1])
