@@ -24,7 +24,8 @@ from app.documents.fields import Arena, ClosingReason, LogStatus, LogTemplate, S
 from app.documents.meetings import AgendaOutcome, Attendee, Meeting
 from app.documents.overview import Subject
 from app.documents.people import ConsentRequest
-from app.documents.work import Goal
+from app.documents.records import LevelChange, StatusChange
+from app.documents.work import Activity, Evaluation, Goal
 from app.logs.ids import new_document_id
 from app.logs.service import LogService
 
@@ -88,6 +89,55 @@ def closed_log(logs: LogService, today: date) -> str:
         status="reached",
     )
     rev = logs.save(snap.log_id, [goal], expected_revision=snap.revision, actor_id=hilde.user_id)
+    practice = Activity(
+        id=new_document_id(),
+        goal=goal.id,
+        title="Øve på påkledning hver morgen, med bildekort",
+        responsible=hilde.id,
+        deadline=today - timedelta(days=120),
+        status="completed",
+        created_by=hilde.user_id,
+    )
+    raised = LevelChange(
+        id=new_document_id(),
+        from_level=1,
+        to_level=2,
+        changed_on=start + timedelta(days=90),
+        decided_by=hilde.id,
+        body="PPT ble spurt om råd om motorikken; vi trenger mer enn barnehagens tiltak.",
+    )
+    rev = logs.save(
+        snap.log_id,
+        [practice, raised, snap.overview.revised(level=2)],
+        expected_revision=rev,
+        actor_id=hilde.user_id,
+    )
+    lowered = LevelChange(
+        id=new_document_id(),
+        from_level=2,
+        to_level=1,
+        changed_on=today - timedelta(days=150),
+        decided_by=hilde.id,
+        body="Motorikken er god nok; barnehagen følger opp videre.",
+    )
+    evaluation = Evaluation(
+        id=new_document_id(),
+        target_kind="activity",
+        target=practice.id,
+        author=hilde.id,
+        written_on=today - timedelta(days=100),
+        written_by=hilde.user_id,
+        worked="Bildekortene i garderoben. Liam viser stolt fram hva han har klart.",
+        did_not_work="Glidelåsen er fortsatt vanskelig.",
+        why="Han øver hver dag, hjemme og i barnehagen.",
+        decision="stop",
+    )
+    rev = logs.save(
+        snap.log_id,
+        [lowered, evaluation, snap.overview.revised(level=1)],
+        expected_revision=rev,
+        actor_id=hilde.user_id,
+    )
     held_at = at(today - timedelta(days=45), 14)
     meeting = Meeting(
         id=new_document_id(),
@@ -130,12 +180,24 @@ def closed_log(logs: LogService, today: date) -> str:
         held_at + timedelta(days=2),
         rev,
     )
+    closed_on = today - timedelta(days=30)
     closed = snap.overview.revised(
         status=LogStatus.CLOSED,
-        closed_on=today - timedelta(days=30),
+        closed_on=closed_on,
         closing_reason=ClosingReason.GOALS_REACHED,
     )
-    logs.save(snap.log_id, [closed], expected_revision=rev, actor_id=hilde.user_id)
+    step = StatusChange(
+        id=new_document_id(),
+        step="close",
+        from_status=LogStatus.ACTIVE,
+        to_status=LogStatus.CLOSED,
+        changed_on=closed_on,
+        changed_at=at(closed_on, 10),
+        changed_by=hilde.user_id,
+        reason=ClosingReason.GOALS_REACHED.value,
+        note="Målet er nådd, og mor er enig i at loggen avsluttes.",
+    )
+    logs.save(snap.log_id, [closed, step], expected_revision=rev, actor_id=hilde.user_id)
     return snap.log_id
 
 
