@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tarfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
@@ -32,14 +33,15 @@ from app.archive.noark5.package import PACKAGE, PackageInvalid, write_package
 from app.archive.noark5.structure import Conversion
 from app.cli import main
 from app.config import ArchiveSettings
+from app.demo.people import demo_pdf
 from app.documents.fields import ClosingReason, LogStatus
 from app.documents.meetings import AgendaOutcome, Meeting
 from app.documents.people import Consent
-from app.documents.records import ArchiveDelivery, StatusChange
+from app.documents.records import ArchiveDelivery, Attachment, StatusChange
 from app.documents.work import Evaluation, Goal
 from app.instance import Instance
 from app.logs.ids import new_document_id
-from tests.conftest import TODAY, create_log
+from tests.conftest import TODAY, create_log, fnr, guardian_consent
 from tests.web.conftest import csrf_token, demo_log_ids, logged_in
 
 # SHA-256 of the official files (../shared/noark5/xsd/README.md, template/README.md).
@@ -317,9 +319,28 @@ def test_hostile_strings_in_every_field_still_make_a_valid_package(
         why=hostile,
         decision="continue",
     )
+    # A signed paper consent from a hostile name, with its scan, and a hostile uploaded file.
+    scan = demo_pdf(hostile)
+    attachment = Attachment(
+        id=new_document_id(),
+        title=hostile,
+        filename=f"{hostile}.pdf",
+        media_type="application/pdf",
+        size_bytes=len(scan),
+        sha256=hashlib.sha256(scan).hexdigest(),
+        uploaded_by="s-holder01",
+        uploaded_at=now,
+    )
+    revision = instance.logs.attach(
+        snap.log_id, attachment, scan, expected_revision=snap.revision, actor_id="s-holder01"
+    )
+    paper = guardian_consent(hostile, fnr(3, 4, 1985, 200)).revised(
+        method="paper", paper_scan=attachment.id, single_guardian_note=hostile
+    )
+    snap = replace(snap, revision=revision)
     revision = instance.logs.save(
         snap.log_id,
-        [*goals, meeting, evaluation],
+        [*goals, meeting, evaluation, paper],
         expected_revision=snap.revision,
         actor_id="s-holder01",
     )
@@ -354,6 +375,8 @@ def test_hostile_strings_in_every_field_still_make_a_valid_package(
     assert check_package(package) == []
     structure = (package / "arkivstruktur.xml").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in structure and "<script>" not in structure
+    assert "<tittel>Signert samtykke (skann)</tittel>" in structure  # the scan, converted
+    assert "\ufffd" in structure  # the control characters are shown as replaced, not dropped
     for path in _pdfs(package):
         with pikepdf.open(path) as pdf:
             assert pdf.open_metadata()["pdfaid:part"] == "2"
@@ -596,3 +619,28 @@ def test_the_holder_files_approved_minutes_and_consents_while_the_log_is_open(
             assert record.find(f"{{{NS['n5']}}}dokumentbeskrivelse") is None
         else:
             assert record.find(f"{{{NS['n5']}}}dokumentbeskrivelse") is not None
+
+
+def test_a_blocked_log_is_exported_with_its_blocking_said(
+    instance: Instance, tmp_path: Path
+) -> None:
+    snap = create_log(instance)
+    overview = instance.logs.snapshot(snap.log_id).overview
+    instance.logs.save(
+        snap.log_id,
+        [
+            overview.revised(
+                status=LogStatus.BLOCKED,
+                closed_on=TODAY,
+                closing_reason=ClosingReason.DELETION_DEMANDED,
+            )
+        ],
+        expected_revision=snap.revision,
+        actor_id="s-holder01",
+    )
+    report = export_log(instance, snap.log_id, tmp_path, by="Arkivar")
+    package = report.folder / PACKAGE
+    assert check_package(package) == []
+    root = _tree(package / "arkivstruktur.xml").getroot()
+    (folder,) = root.xpath("//n5:mappe", namespaces=NS)
+    assert "Sperret" in folder.findtext(f"{{{NS['n5']}}}beskrivelse")

@@ -20,7 +20,7 @@ from lxml import etree
 from app.archive.content import ArchivedDocument, ArchivedLog, Registration, noon
 from app.archive.text import xml_safe
 from app.config import ArchiveSettings
-from app.documents.fields import ENDED_STATUSES
+from app.documents.fields import ENDED_STATUSES, LogStatus
 
 NS = "http://www.arkivverket.no/standarder/noark5/arkivstruktur"
 NS_CHANGES = "http://www.arkivverket.no/standarder/noark5/endringslogg"
@@ -184,6 +184,13 @@ def _case_folder(
     _add(folder, "mappeID", f"{year}/{number}")
     _add(folder, "tittel", log.title)
     _add(folder, "offentligTittel", log.public_title)
+    if log.status == LogStatus.BLOCKED:
+        _add(
+            folder,
+            "beskrivelse",
+            "Sperret: familien krevde loggen slettet der arkivplikten gjelder. "
+            "Bare arkivet har tilgang.",
+        )
     _add(folder, "noekkelord", "BTI")
     _add(folder, "noekkelord", f"BTI-nivå {log.level}")
     _add(folder, "opprettetDato", _time(noon(log.opened_on)))
