@@ -34,5 +34,11 @@ class DocumentBase(BaseModel):
     body: Body = Field("", description="Free text in Markdown, rendered without raw HTML.")
 
     def revised(self, **changes: Any) -> Self:
-        """A validated copy with some fields changed (``model_copy`` skips validation)."""
+        """A validated copy with some fields changed (``model_copy`` skips validation).
+
+        A copy under a new id is a new document: it does not take the systemID
+        along (the service gives it its own when it is stored).
+        """
+        if changes.get("id", self.id) != self.id and "system_id" not in changes:
+            changes["system_id"] = None
         return self.model_validate({**self.model_dump(), **changes})

@@ -216,7 +216,8 @@ class ArchiveVerbs(PortalCore):
             earlier = found
             made = self.instance.logs.history(log_id, DocRef("archive_delivery", delivery_id))
             source = self.instance.logs.snapshot(log_id, made[-1].revision)
-        content = self._content(log_id, source)
+        # The holder files what they may see: not what the guardians hid at a reopening.
+        content = self._content(log_id, self._shown(user, facts, source))
         by = next(
             (p.name for p in source.of_kind(Participant) if p.user_id == user.principal),
             "stafettholder",

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from app.access import Action, Decision, LogFacts, Section, User, UserKind, decide
 from app.access.facts import facts_from_documents
 from app.audit import AccessEntry
+from app.documents.base import DocumentBase
 from app.gateway.errors import NoAccess
 from app.gateway.sections import SECTION_OF_KIND
 from app.instance import Instance
@@ -98,11 +99,15 @@ class PortalCore:
         if facts.hidden_before is None or user.kind != UserKind.STAFF:
             return snapshot
         content = [ref for ref in snapshot.documents if ref.kind in HIDEABLE_KINDS]
-        fresh = set(
-            self.instance.logs.changed_documents(
-                snapshot.log_id, content, facts.hidden_before, snapshot.revision
-            )
+        changed = self.instance.logs.changed_documents(
+            snapshot.log_id, content, facts.hidden_before, snapshot.revision
         )
+        # A change of the stored file is not new content when only the schema moved on
+        # (``stafettlogg migrate`` gave it a systemID): that stays hidden.
+        before = self.instance.logs.snapshot(snapshot.log_id, facts.hidden_before).documents
+        fresh = {
+            ref for ref in changed if not same_content(before.get(ref), snapshot.documents[ref])
+        }
         kept = {
             r: d
             for r, d in snapshot.documents.items()
@@ -110,13 +115,27 @@ class PortalCore:
         }
         return LogSnapshot(snapshot.log_id, snapshot.revision, kept)
 
-    def _written_after_hiding(self, user: User, facts: LogFacts, revision: str) -> bool:
-        """Whether staff may see a document as it was at ``revision`` (after reopening)."""
+    def _written_after_hiding(
+        self, user: User, facts: LogFacts, revision: str, ref: DocRef
+    ) -> bool:
+        """Whether staff may see a document as it was at ``revision`` (after reopening).
+
+        Written after the hiding, and not the hidden content itself carried over
+        by a schema migration.
+        """
         if facts.hidden_before is None or user.kind != UserKind.STAFF:
             return True
-        return revision != facts.hidden_before and self.instance.logs.is_ancestor(
+        if revision == facts.hidden_before or not self.instance.logs.is_ancestor(
             facts.log_id, facts.hidden_before, revision
-        )
+        ):
+            return False
+        versions = []
+        for at in (facts.hidden_before, revision):
+            try:
+                versions.append(self.instance.logs.read_document(facts.log_id, ref, at))
+            except DocumentNotFound:
+                return True  # created after the hiding, or gone at ``revision``
+        return not same_content(versions[0], versions[1])
 
     def _is_child(self, user: User, facts: LogFacts, now: datetime) -> bool:
         """Whether ``user`` is the log's subject, under the consent age (their own view)."""
@@ -143,6 +162,11 @@ class PortalCore:
             AccessEntry(now, user.principal, role, service, section.value, action, decision.basis),
             durable=action != "read",  # reads are fsynced in groups; see AccessLog
         )
+
+
+def same_content(before: DocumentBase | None, after: DocumentBase) -> bool:
+    """Whether two versions say the same, whatever their systemIDs."""
+    return before is not None and before.revised(system_id=after.system_id) == after
 
 
 def doc_ref(log_id: str, kind: str, doc_id: str) -> DocRef:

@@ -73,7 +73,7 @@ class HistoryVerbs(Changes):
         """
         facts = self._may_read(user, log_id, ref)
         for entry in self._history(log_id, ref, None):
-            if not self._written_after_hiding(user, facts, entry.revision):
+            if not self._written_after_hiding(user, facts, entry.revision, ref):
                 break  # older versions were hidden when the log was reopened
             found = self._version(log_id, ref, entry.revision)
             if found is not None:
@@ -90,7 +90,7 @@ class HistoryVerbs(Changes):
         """
         facts = self._may_read(user, log_id, ref)
         version = self._version(log_id, ref, revision)
-        if not self._written_after_hiding(user, facts, revision):
+        if not self._written_after_hiding(user, facts, revision, ref):
             raise NoAccess(log_id)
         return version
 
@@ -100,7 +100,7 @@ class HistoryVerbs(Changes):
         """Word-level differences of one document between two revisions, per field."""
         facts = self._may_read(user, log_id, ref)
         before, after = self._version(log_id, ref, old), self._version(log_id, ref, new)
-        if not all(self._written_after_hiding(user, facts, r) for r in (old, new)):
+        if not all(self._written_after_hiding(user, facts, r, ref) for r in (old, new)):
             raise NoAccess(log_id)
         return diff_fields(_fields(before), _fields(after))
 

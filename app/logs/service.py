@@ -318,12 +318,26 @@ class LogService(LogReader):
         except RevisionNotFound:
             stored = {}  # the commit below reports the conflict
         kept = []
+        taken: set[UUID | None] | None = None
         for document in documents:
             path = layout.path_of(ref_of(document))
             earlier = None
             if path in stored:
                 earlier = self._decode_blob(log_id, repo, codec, path, stored[path]).system_id
+            elif document.system_id is not None:
+                # A new path claiming a systemID (a restored document keeps its own): never
+                # one another document of the log already has.
+                if taken is None:
+                    taken = {
+                        self._decode_blob(log_id, repo, codec, p, blob).system_id
+                        for p, blob in stored.items()
+                        if layout.kind_of_path(p) is not None
+                    }
+                if document.system_id in taken:
+                    document = document.revised(system_id=None)
             kept.append(with_system_id(document, earlier))
+            if taken is not None and kept[-1].system_id is not None:
+                taken.add(kept[-1].system_id)
         return kept
 
     def _check_holder_kept(

@@ -73,3 +73,16 @@ def test_migration_gives_old_documents_a_system_id_once(instance: Instance) -> N
     head = instance.logs.head(snap.log_id)
     assert instance.logs.add_system_ids(snap.log_id) == 0  # a migrated log is left alone
     assert instance.logs.head(snap.log_id) == head
+
+
+def test_a_copy_under_a_new_id_and_a_borrowed_system_id_get_their_own(instance: Instance) -> None:
+    snap = create_log(instance)
+    goal = _goal()
+    r1 = instance.logs.save(snap.log_id, [goal], expected_revision=snap.revision, actor_id="s-a1")
+    stored = instance.logs.read_document(snap.log_id, DocRef("goal", goal.id))
+    copy = stored.revised(id=new_document_id())  # a new document made from an old one
+    assert copy.system_id is None
+    borrowed = _goal("Lånt").revised(system_id=stored.system_id)
+    instance.logs.save(snap.log_id, [copy, borrowed], expected_revision=r1, actor_id="s-a1")
+    ids = [d.system_id for d in instance.logs.snapshot(snap.log_id).documents.values()]
+    assert None not in ids and len(ids) == len(set(ids))
