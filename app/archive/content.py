@@ -15,6 +15,7 @@ UUID derived from a stored one (uuid5), so two exports agree.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -96,6 +97,8 @@ class Registration:
     created: datetime
     created_by: str
     documents: list[ArchivedDocument] = field(default_factory=list)
+    #: Every author (forfatter), when more than the one who created it wrote in it.
+    authors: tuple[str, ...] = ()
     #: Set when the holder delivered it while the log was open: then only documents
     #: added since are sent again (the registration keeps its systemID).
     delivered_on: date | None = None
@@ -146,7 +149,7 @@ class LogContent:
         author_of: Callable[[str], Author],
         unit_names: dict[str, str],
         attachment_bytes: Callable[[str], bytes],
-        access_entries: Iterable[AccessEntry] = (),
+        access_entries: Iterable[AccessEntry] | None = None,
         municipality: str = "",
     ) -> None:
         """``attachment_bytes`` reads an attachment's plaintext by document id."""
@@ -155,12 +158,33 @@ class LogContent:
         self.author_of = author_of
         self.unit_names = unit_names
         self.attachment_bytes = attachment_bytes
-        self.access_entries = list(access_entries)
+        # Only for those who may read the access log (the family): staff and the
+        # archive get a pointer to it instead (app/access/decision.py).
+        self.access_entries = None if access_entries is None else list(access_entries)
         self.municipality = municipality or self.overview.municipality
         self.participants = {p.id: p for p in snapshot.of_kind(Participant)}
         subject = self.overview.subject
         self.subject_name = f"{subject.given_name} {subject.family_name}".strip()
-        self._name_parts = [p for p in (subject.given_name, subject.family_name) if p.strip()]
+        words = {
+            word
+            for name in (
+                subject.given_name,
+                subject.family_name,
+                *(g.name for g in snapshot.of_kind(Guardian)),
+            )
+            for word in re.split(r"[\s\-]+", name)
+            if len(word) > 1
+        }
+        self._names = (
+            re.compile(
+                r"(?<!\w)("
+                + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                + r")(?!\w)",
+                re.IGNORECASE,
+            )
+            if words
+            else None
+        )
         self._delivered_on: dict[UUID, date] = {}
         for delivery in sorted(snapshot.of_kind(ArchiveDelivery), key=lambda d: d.delivered_at):
             for system_id in delivery.registrations:
@@ -262,10 +286,12 @@ class LogContent:
         )
 
     def public(self, text: str) -> str:
-        """Text with the child's names replaced by ****** (offentligTittel, M025)."""
-        for part in sorted(self._name_parts, key=len, reverse=True):
-            text = text.replace(part, "******")
-        return text
+        """Text with every word of the child's and the guardians' names as ******.
+
+        For offentligTittel (M025): whole words, whatever their case, so "Ola"
+        in "Ola Petter" and "OLA" are both hidden.
+        """
+        return self._names.sub("******", text) if self._names is not None else text
 
     def holder_name(self) -> str:
         """The current holder's name."""
@@ -454,6 +480,7 @@ class LogContent:
                     created,
                     ", ".join(authors),
                     [document],
+                    authors=tuple(authors),
                 )
             )
         return found
@@ -523,13 +550,6 @@ class LogContent:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _closing_time(self) -> datetime | None:
-        closing = self._closing()
-        if closing is not None:
-            return closing.changed_at
-        closed_on = self.overview.closed_on
-        return None if closed_on is None else datetime.combine(closed_on, time.max, tzinfo=OSLO)
-
     def _closing(self) -> StatusChange | None:
         steps = [s for s in self.snapshot.of_kind(StatusChange) if s.step in ("close", "block")]
         return max(steps, key=lambda s: s.changed_at) if steps else None
@@ -545,8 +565,10 @@ class LogContent:
         html: str,
     ) -> ArchivedDocument:
         return ArchivedDocument(
-            system_id=uuid5(registration, f"dokumentbeskrivelse:{title}"),
-            object_id=uuid5(registration, f"dokumentobjekt:{title}:1"),
+            # From the stored systemID alone: a title (with a name, or wording that
+            # changes with the code) must never change an identifier.
+            system_id=uuid5(registration, "dokumentbeskrivelse"),
+            object_id=uuid5(registration, "dokumentobjekt:1"),
             document_type=kind,
             title=title,
             role=role,
@@ -655,17 +677,14 @@ class LogContent:
                 for c in sorted(snapshot.of_kind(Consent), key=lambda c: (c.valid_from, c.id))
             ],
             "changes": self._changes(),
-            "access": self._access_summary(),
+            "access": None if self.access_entries is None else self._access_summary(),
             "oslo": OSLO,
         }
 
     def _access_summary(self) -> list[dict[str, Any]]:
         """Who has looked at or changed the log: one line per person and role."""
         seen: dict[tuple[str, str], dict[str, Any]] = {}
-        closed_at = self._closing_time()
-        for entry in self.access_entries:
-            if closed_at is not None and entry.at > closed_at:
-                continue  # the log as it stood at closure: later looks (the archive's) differ
+        for entry in self.access_entries or ():
             key = (entry.actor, entry.role)
             line = seen.get(key)
             when = entry.at.astimezone(OSLO).date()
@@ -738,7 +757,7 @@ def _case_status(status: LogStatus) -> str:
         LogStatus.PASSIVE: "Under behandling",
         LogStatus.CLOSED: "Avsluttet",
         LogStatus.ARCHIVED: "Avsluttet",
-        LogStatus.BLOCKED: "Utgår",
+        LogStatus.BLOCKED: "Avsluttet",  # kept for the archive, only sperret
     }.get(status, nb(status.value))
 
 

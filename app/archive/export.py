@@ -66,7 +66,7 @@ def archived_log(instance: Instance, log_id: str) -> tuple[ArchivedLog, str]:
         lambda attachment_id: instance.logs.read_attachment(
             log_id, attachment_id, snapshot.revision
         ),
-        instance.access_log.entries(log_id),
+        None,  # the access log is the family's to read, not the archive's
         instance.settings.municipality,
     )
     steps = history_steps(instance.logs, log_id, author_of)
@@ -99,7 +99,9 @@ def export_log(
     try:
         staged = private / target.name
         staged.mkdir()
-        conversion = Conversion(now or datetime.now(UTC), by, TOOL)
+        # konvertertAv names the system, so exports by different people agree;
+        # who exported is in eksport.json and the access log.
+        conversion = Conversion(now or datetime.now(UTC), "stafettlogg", TOOL)
         package = write_package(
             [log],
             staged / PACKAGE,
@@ -116,6 +118,7 @@ def export_log(
             "log": log_id,
             "revision": revision,
             "exported_at": conversion.at.isoformat(timespec="seconds"),
+            "exported_by": by,
             "package": {
                 "folders": package.folders,
                 "registrations": package.registrations,

@@ -167,13 +167,16 @@ class ArchiveVerbs(PortalCore):
             raise NoAccess(log_id)  # a younger child has their own view, not all of it
         decisions = [self._require(user, facts, Action.READ, section, now) for section in _PRINTED]
         shown = self._shown(user, facts, snapshot)
+        # Who has seen the log: in the copy of those who may read the access log (the family).
+        may_read_log = decide(user, facts, Action.READ, Section.ACCESS_LOG, now, self.youth_age)
+        access = self.instance.access_log.entries(log_id) if may_read_log else None
         units = {u.unit_id: u.name for u in self.instance.directory.snapshot().units.values()}
         content = LogContent(
             shown,
             author_names(self.instance, log_id),
             units,
             lambda attachment_id: b"",  # the printout shows no files
-            self.instance.access_log.entries(log_id),
+            access,
             self.instance.settings.municipality,
         )
         pdf = render_pdfa(
@@ -231,7 +234,7 @@ class ArchiveVerbs(PortalCore):
             [log],
             folder / PACKAGE,
             self.instance.settings.archive,
-            Conversion(when, by, TOOL),
+            Conversion(when, "stafettlogg", TOOL),
             {log_id: by},
         )
         if earlier is None:
@@ -258,7 +261,7 @@ class ArchiveVerbs(PortalCore):
             lambda attachment_id: self.instance.logs.read_attachment(
                 log_id, attachment_id, snapshot.revision
             ),
-            self.instance.access_log.entries(log_id),
+            None,
             self.instance.settings.municipality,
         )
 

@@ -112,7 +112,8 @@ def test_the_demo_package_validates_and_passes_the_structural_checks(exported: P
     # Every folder and record is shielded, with the legal basis from configuration.
     records = folder.xpath("n5:registrering", namespaces=NS)
     assert all(r.get(xsi) == "arkivnotat" for r in records)
-    assert len(root.xpath("//n5:skjerming", namespaces=NS)) == len(records) + 1
+    descriptions = root.xpath("//n5:dokumentbeskrivelse", namespaces=NS)
+    assert len(root.xpath("//n5:skjerming", namespaces=NS)) == len(records) + 1 + len(descriptions)
     basis = root.xpath("//n5:skjermingshjemmel/text()", namespaces=NS)
     assert set(basis) == {ArchiveSettings().restriction_basis}
     titles = [r.findtext(f"{{{NS['n5']}}}tittel") for r in records]
@@ -216,7 +217,48 @@ def test_negative_controls_are_caught(exported: Path, tmp_path: Path) -> None:
             encoding="utf-8",
         )
 
+    def duplicate_system_id(copy: Path) -> None:
+        path = copy / "arkivstruktur.xml"
+        tree = _tree(path)
+        ids = tree.getroot().xpath("//n5:registrering/n5:systemID", namespaces=NS)
+        ids[1].text = ids[0].text
+        tree.write(str(path), xml_declaration=True, encoding="utf-8")
+
+    def dangling_change(copy: Path) -> None:
+        path = copy / "endringslogg.xml"
+        tree = _tree(path)
+        tree.getroot().xpath("//e:referanseArkivenhet", namespaces=NS)[0].text = str(UUID(int=7))
+        tree.write(str(path), xml_declaration=True, encoding="utf-8")
+
+    def empty_element(copy: Path) -> None:
+        path = copy / "arkivstruktur.xml"
+        tree = _tree(path)
+        tree.getroot().xpath("//n5:registrering/n5:tittel", namespaces=NS)[0].text = ""
+        tree.write(str(path), xml_declaration=True, encoding="utf-8")
+
+    def wrong_size(copy: Path) -> None:
+        path = copy / "arkivstruktur.xml"
+        tree = _tree(path)
+        size = tree.getroot().xpath("//n5:filstoerrelse", namespaces=NS)[0]
+        size.text = str(int(size.text) + 1)
+        tree.write(str(path), xml_declaration=True, encoding="utf-8")
+
+    def wrong_registrations(copy: Path) -> None:
+        path = copy / "arkivuttrekk.xml"
+        tree = _tree(path)
+        (occurrence,) = tree.getroot().xpath(
+            "//a:property[@name='numberOfOccurrences'][a:value='registrering']", namespaces=NS
+        )
+        value = occurrence.xpath("a:properties/a:property[@name='value']/a:value", namespaces=NS)[0]
+        value.text = str(int(value.text) + 1)
+        tree.write(str(path), xml_declaration=True, encoding="utf-8")
+
     expected = {
+        duplicate_system_id: "systemID used more than once",
+        dangling_change: "endringslogg.xml refers to",
+        empty_element: "arkivstruktur.xml line",
+        wrong_size: "filstoerrelse does not match",
+        wrong_registrations: "registrering, the package has",
         wrong_checksum: "sjekksum does not match",
         missing_file: "is referenced but missing",
         unreferenced_file: "no document object references it",
@@ -239,7 +281,7 @@ def test_two_exports_agree_apart_from_the_export_dates(
     instance = app.extensions["stafettlogg"]
     later = datetime.now(UTC) + timedelta(days=3)
     again = export_log(
-        instance, demo_log_ids(app)["Liam"], tmp_path, by="Anne Vik", force=True, now=later
+        instance, demo_log_ids(app)["Liam"], tmp_path, by="Bjørn Strand", force=True, now=later
     )
 
     def without_dates(path: Path) -> str:
@@ -456,6 +498,12 @@ def test_the_command_line_exports_a_batch_and_skips_what_is_unchanged(
     assert (folder / PACKAGE / "arkivuttrekk.xml").is_file()
     assert oct(folder.stat().st_mode & 0o777) == "0o700"
     assert check_package(folder / PACKAGE) == []
+    from app import create_app
+
+    app = create_app(demo_env)
+    liam = demo_log_ids(app)["Liam"]
+    last = app.extensions["stafettlogg"].access_log.entries(liam)[-1]
+    assert (last.action, last.section, last.basis) == ("export", "history", "operator:cli")
     again = runner.invoke(
         main, ["export", "--closed-since", "2020-01-01", "--to", str(target)], env=demo_env
     )
@@ -474,9 +522,7 @@ def test_an_active_log_is_not_exported_from_the_command_line(
     result = CliRunner().invoke(main, ["export", nora, "--to", str(tmp_path)], env=demo_env)
     assert result.exit_code == 1
     assert "not ended" in result.output
-    assert list(tmp_path.iterdir()) == [] or all(
-        not p.name.startswith("logg-") for p in tmp_path.iterdir()
-    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_rendering_pdfs_leaves_the_upload_checks_strict() -> None:
@@ -509,6 +555,10 @@ def test_the_printout_for_the_journal_and_the_family(app: Flask) -> None:
             ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True
         ).stdout.decode()
         assert "Stafettlogg for Liam Johansen" in text and "Hvem har sett loggen" in text
+        if who.startswith("citizen"):  # the family may read the access log: the summary
+            assert "Første–siste gang" in text
+        else:  # staff may not: a pointer to it instead
+            assert "Første–siste gang" not in text and "tilgangslogg" in text
         assert "Mål: Liam kler på seg selv i garderoben" in text
         entries = instance.access_log.entries(liam)[before:]
         assert [(e.action, e.section) for e in entries] == [("print", "overview")]
@@ -644,3 +694,17 @@ def test_a_blocked_log_is_exported_with_its_blocking_said(
     root = _tree(package / "arkivstruktur.xml").getroot()
     (folder,) = root.xpath("//n5:mappe", namespaces=NS)
     assert "Sperret" in folder.findtext(f"{{{NS['n5']}}}beskrivelse")
+
+
+def test_public_titles_hide_every_word_of_the_names(instance: Instance) -> None:
+    from app.archive.content import LogContent
+    from app.archive.history_bundle import Author
+
+    snap = create_log(instance, given_name="Ola Petter")  # guardians: Mor and Far Testesen
+    content = LogContent(
+        instance.logs.snapshot(snap.log_id), lambda _id: Author("x", "y"), {}, lambda _id: b""
+    )
+    assert content.public("Møte om ola PETTER testesen med Mor") == (
+        "Møte om ****** ****** ****** med ******"
+    )
+    assert content.public("Olaf og Petterson") == "Olaf og Petterson"  # whole words only

@@ -17,7 +17,7 @@ from uuid import UUID, uuid5
 
 from lxml import etree
 
-from app.archive.content import ArchivedDocument, ArchivedLog, Registration, noon
+from app.archive.content import ATTACHED, ArchivedDocument, ArchivedLog, Registration, noon
 from app.archive.text import xml_safe
 from app.config import ArchiveSettings
 from app.documents.fields import ENDED_STATUSES, LogStatus
@@ -74,7 +74,9 @@ def arkivstruktur(
     series = _add(root, "arkivdel")
     _add(series, "systemID", str(uuid5(arkiv_id, f"arkivdel:{settings.series_title}")))
     _add(series, "tittel", settings.series_title)
-    _add(series, "arkivdelstatus", "Avsluttet periode")
+    ended = all(log.status in ENDED_STATUSES for log in logs)
+    # A filing while the log is open is a delivery from a period still running.
+    _add(series, "arkivdelstatus", "Avsluttet periode" if ended else "Aktiv periode")
     _add(series, "opprettetDato", _time(noon(first)))
     _add(series, "opprettetAv", SYSTEM)
     _add(series, "avsluttetDato", _time(last))
@@ -269,10 +271,12 @@ def _registration(
             "beskrivelse",
             f"Levert til arkivet {day} mens loggen var åpen, med samme systemID. {rest}",
         )
-    _add(record, "forfatter", registration.created_by)
+    for author in registration.authors or (registration.created_by,):
+        _add(record, "forfatter", author)
     _add(record, "dokumentetsDato", registration.document_date.isoformat())
     if registration.documents:
-        _add(record, "antallVedlegg", str(len(registration.documents) - 1))
+        attached = sum(1 for d in registration.documents if d.role == ATTACHED)
+        _add(record, "antallVedlegg", str(attached))
 
 
 def _description(
@@ -296,6 +300,7 @@ def _description(
     _add(description, "dokumentnummer", str(number))
     _add(description, "tilknyttetDato", _time(log.closed_at))
     _add(description, "tilknyttetAv", log.closed_by)
+    _shield(description, settings, ["Skjerming tittel dokumentbeskrivelse"])
     obj = _add(description, "dokumentobjekt")
     _add(obj, "systemID", str(document.object_id))
     _add(obj, "versjonsnummer", "1")
