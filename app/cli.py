@@ -122,6 +122,10 @@ def serve(host: str, port: int, workers: int) -> None:
             f"{host}:{port}",
             "--worker-class",
             "sync",
+            # An archive export renders every document to PDF/A in the request: large
+            # logs take tens of seconds (bench/export.py), more than gunicorn's default 30.
+            "--timeout",
+            "300",
             "app:create_app()",
         ],
     )
@@ -192,8 +196,9 @@ def export(
     was interrupted can simply be run again. Each export is written to the
     log's access log.
     """
-    from app.archive.export import LogNotEnded, export_log
+    from app.archive.export import ArchiveNotConfigured, LogNotEnded, export_log
     from app.archive.noark5.package import PackageInvalid
+    from app.archive.workspace import clear_stale
     from app.audit.chain import AccessEntry
     from app.documents.fields import ENDED_STATUSES
     from app.logs.errors import LogError
@@ -202,6 +207,9 @@ def export(
     if (log_id is None) == (closed_since is None):
         raise click.UsageError("give either LOG_ID or --closed-since DATE")
     instance = _instance()
+    leftovers = clear_stale(to_dir, ".partial-*", older_than=3600)
+    if leftovers:
+        click.echo(f"removed {leftovers} unfinished export(s) an earlier run left in {to_dir}")
     if log_id is not None:
         if log_id not in instance.index.log_ids():
             raise click.ClickException(f"there is no log {log_id}")
@@ -230,11 +238,16 @@ def export(
                     workers=workers,
                     force=force,
                 )
+            except ArchiveNotConfigured as exc:
+                raise click.ClickException(str(exc)) from None
             except LogNotEnded:
                 failed.append(f"log {current}: not ended (only closed or blocked logs)")
                 continue
             except (LogError, PackageInvalid) as exc:
                 failed.append(f"log {current}: {type(exc).__name__}: {exc}")
+                continue
+            except Exception as exc:  # one bad log must not stop the batch
+                failed.append(f"log {current}: could not be exported: {type(exc).__name__}")
                 continue
             if report.skipped:
                 skipped += 1

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from app.archive.export import ArchiveNotConfigured
 from app.documents.errors import DocumentError
 from app.gateway import NoAccess
 from app.logs.errors import (
@@ -133,6 +134,17 @@ def register(app: Flask) -> None:
             user = current_user()
             security_event("denied", reason="access", user=user.principal if user else "-")
         return _page(404, _("Page not found"), _("We could not find what you asked for."))
+
+    @app.errorhandler(ArchiveNotConfigured)
+    def _archive_settings(_error: ArchiveNotConfigured) -> tuple[str, int]:
+        return _page(
+            409,
+            _("The archive settings are not complete"),
+            _(
+                "The municipality's organisation number is missing in the archive settings. "
+                "Ask the administrator to set it."
+            ),
+        )
 
     @app.errorhandler(EditConflict)
     def _conflict(_error: EditConflict) -> tuple[str, int]:

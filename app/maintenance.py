@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.archive.workspace import clear_stale, workspace
 from app.audit import ChainBroken
 from app.git_backend.maintenance import fsck as git_fsck
 from app.instance import Instance
@@ -40,6 +41,8 @@ class CheckReport:
 def check_instance(instance: Instance, progress: Callable[[str], None] = print) -> CheckReport:
     """Clear stale locks, run git fsck on every log, check keys, and repair index drift."""
     report = CheckReport(recovered=instance.store.recover())
+    # Exports a killed worker left half made (decrypted): removed, never offered.
+    report.recovered += clear_stale(workspace(instance.settings))
     report.recovered += _finish_shredding(instance, progress)
     repo_ids = instance.store.repo_ids()
     key_ids = set(instance.keys.log_ids())

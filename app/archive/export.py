@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tarfile
 import tempfile
@@ -27,11 +28,16 @@ from app.archive.history_document import history_html, history_steps
 from app.archive.noark5.package import PACKAGE, PackageReport, write_package
 from app.archive.noark5.structure import Conversion
 from app.archive.pdfa import TOOL
+from app.config import Settings
 from app.documents.fields import ENDED_STATUSES
 from app.instance import Instance
 
 MANIFEST = "eksport.json"
 BUNDLE = "historikk.bundle"
+
+
+class ArchiveNotConfigured(Exception):
+    """The archive settings still hold a placeholder where the archive needs a real value."""
 
 
 class LogNotEnded(Exception):
@@ -87,6 +93,7 @@ def export_log(
     now: datetime | None = None,
 ) -> ExportReport:
     """Export one ended log under ``root`` (see module doc); LogNotEnded for any other."""
+    check_archive_settings(instance.settings)
     revision = instance.logs.head(log_id)
     target = folder_of(root, log_id)
     if not force and _already(target, revision):
@@ -139,6 +146,16 @@ def export_log(
     package = replace(package, path=target / PACKAGE)
     bundle = replace(bundle, path=target / BUNDLE)
     return ExportReport(target, revision, False, package, bundle)
+
+
+def check_archive_settings(settings: Settings) -> None:
+    """In production the record creator must be the municipality's organisasjonsnummer."""
+    creator = settings.archive.creator_id
+    if settings.production and not re.fullmatch(r"\d{9}", creator):
+        raise ArchiveNotConfigured(
+            "set [archive] creator_id in config.toml to the municipality's "
+            "organisasjonsnummer (9 digits) before exporting to the archive"
+        )
 
 
 def write_tar(folder: Path, destination: Path) -> None:

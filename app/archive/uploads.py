@@ -17,6 +17,7 @@ from pathlib import Path
 
 RESOLUTION_DPI = 150
 MAX_PAGES = 300
+MAX_PIXELS = 1754  # the long side of A4 at 150 dpi
 TIMEOUT_SECONDS = 300
 
 
@@ -24,29 +25,32 @@ class ConversionFailed(Exception):
     """The upload could not be drawn as pages."""
 
 
-def page_images(data: bytes, media_type: str) -> list[str]:
-    """The pages of an upload as ``data:`` URIs of images."""
+def page_images(data: bytes, media_type: str, workdir: Path) -> list[str]:
+    """The pages of an upload as ``data:`` URIs of images (drawn in ``workdir``)."""
     if media_type in ("image/jpeg", "image/png"):
         return [_data_uri(media_type, data)]
     if media_type == "application/pdf":
-        return [_data_uri("image/png", page) for page in _pdf_pages(data)]
+        return [_data_uri("image/png", page) for page in _pdf_pages(data, workdir)]
     raise ConversionFailed(f"no conversion for {media_type}")
 
 
-def _pdf_pages(data: bytes) -> list[bytes]:
+def _pdf_pages(data: bytes, workdir: Path) -> list[bytes]:
     program = shutil.which("pdftoppm")
     if program is None:
         raise ConversionFailed("pdftoppm is missing: install Debian's poppler-utils")
-    with tempfile.TemporaryDirectory(prefix="stafettlogg-pages-") as folder:
+    with tempfile.TemporaryDirectory(prefix="pages-", dir=workdir) as folder:
         source = Path(folder) / "upload.pdf"
         source.write_bytes(data)
         try:
             subprocess.run(  # noqa: S603 (fixed program and arguments; the file is ours)
                 [
+                    *_memory_limit(),
                     program,
                     "-png",
                     "-r",
                     str(RESOLUTION_DPI),
+                    "-scale-to",  # bounds each page's pixels whatever size the PDF claims
+                    str(MAX_PIXELS),
                     "-l",
                     str(MAX_PAGES),
                     "-q",
@@ -63,6 +67,16 @@ def _pdf_pages(data: bytes) -> list[bytes]:
         if not pages:
             raise ConversionFailed("the PDF has no pages")
         return [page.read_bytes() for page in pages]
+
+
+def _memory_limit() -> list[str]:
+    """util-linux's prlimit: at most 1 GiB for pdftoppm, so a hostile PDF fails alone.
+
+    (A preexec_fn would do the same, but is not safe in a process with threads,
+    as a gateway worker is.)
+    """
+    program = shutil.which("prlimit")
+    return [program, f"--as={1 << 30}", "--"] if program else []
 
 
 def _data_uri(media_type: str, data: bytes) -> str:

@@ -8,7 +8,6 @@ log's access log), answered with the file as a download under a neutral name.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from app.access import UserKind
 from app.archive.noark5.package import PackageInvalid
+from app.archive.workspace import private_folder
 from app.blueprints.context import portal
 from app.blueprints.staff import TEMPLATES
 from app.web.users import current_service, current_user, login_required
@@ -45,7 +45,7 @@ def export_package(log_id: str) -> Response:
     """
     user = current_user()
     assert user is not None
-    folder = tempfile.mkdtemp(prefix="stafettlogg-export-")  # mode 0700
+    folder = private_folder(portal().instance.settings, "export-")  # mode 0700
     try:
         target = Path(folder) / "uttrekk.tar"
         try:
@@ -70,7 +70,7 @@ def export_history(log_id: str) -> Response:
     """
     user = current_user()
     assert user is not None
-    folder = tempfile.mkdtemp(prefix="stafettlogg-export-")  # mode 0700
+    folder = private_folder(portal().instance.settings, "export-")  # mode 0700
     try:
         target = Path(folder) / "historikk.bundle"
         portal().export_history(user, log_id, target, current_service())

@@ -134,7 +134,13 @@ class ArchiveVerbs(PortalCore):
         member = self.instance.directory.snapshot().staff.get(user.principal)
         by = member.name if member is not None else user.principal
         report = export_log(
-            self.instance, log_id, destination.parent / "uttrekk", by=by, force=True, now=now
+            self.instance,
+            log_id,
+            destination.parent / "uttrekk",
+            by=by,
+            force=True,
+            now=now,
+            workers=2,  # a bounded pool of renderers beside the request's worker
         )
         write_tar(report.folder, destination)
         self._record(log_id, user, decision, Section.HISTORY, "export", service, now)

@@ -708,3 +708,19 @@ def test_public_titles_hide_every_word_of_the_names(instance: Instance) -> None:
         "Møte om ****** ****** ****** med ******"
     )
     assert content.public("Olaf og Petterson") == "Olaf og Petterson"  # whole words only
+
+
+def test_production_refuses_to_export_without_the_organisation_number(tmp_path: Path) -> None:
+    from dataclasses import replace as with_
+
+    from app.archive.export import ArchiveNotConfigured, check_archive_settings
+    from app.config import load_settings
+
+    settings = load_settings(
+        {"STAFETTLOGG_INSTANCE": str(tmp_path), "STAFETTLOGG_ENV": "production"}
+    )
+    with pytest.raises(ArchiveNotConfigured, match="organisasjonsnummer"):
+        check_archive_settings(settings)
+    ready = with_(settings, archive=with_(settings.archive, creator_id="964338531"))
+    check_archive_settings(ready)  # a real organisation number: exports may run
+    check_archive_settings(load_settings({"STAFETTLOGG_INSTANCE": str(tmp_path / "demo")}))

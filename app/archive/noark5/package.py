@@ -61,11 +61,12 @@ class PackageReport:
     size: int
 
 
-def render_document(document: ArchivedDocument, log: ArchivedLog) -> bytes:
+def render_document(document: ArchivedDocument, log: ArchivedLog, workdir: Path) -> bytes:
     """The PDF/A-2b of one document (a process-pool job: plain values in and out)."""
     html = document.html
     if document.upload:
-        html = upload_html(document, page_images(document.upload, document.media_type), log)
+        pages = page_images(document.upload, document.media_type, workdir)
+        html = upload_html(document, pages, log)
     info = PdfInfo(document.title, "nb", document.created)
     return render_pdfa(html, info, document.object_id.bytes)
 
@@ -140,9 +141,11 @@ def _render_all(
     try:
         results: Iterable[bytes]
         if pool is None:
-            results = (render_document(d, log) for d, log in jobs)
+            results = (render_document(d, log, folder.parent) for d, log in jobs)
         else:
-            results = pool.map(render_document, *zip(*jobs, strict=True), chunksize=4)
+            documents, logs_of = zip(*jobs, strict=True)
+            workdirs = [folder.parent] * len(jobs)
+            results = pool.map(render_document, documents, logs_of, workdirs, chunksize=4)
         for done, ((document, _log), pdf) in enumerate(zip(jobs, results, strict=True), 1):
             relative = f"{DOCUMENTS}/{document.created.year}/{document.object_id}.pdf"
             path = folder / relative

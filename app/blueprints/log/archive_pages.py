@@ -9,7 +9,6 @@ delivered here instead of sending it twice (app/archive/content.py).
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from uuid import UUID
 
@@ -17,6 +16,7 @@ from flask import flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from app.archive.workspace import private_folder
 from app.blueprints.context import portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import viewer
@@ -64,7 +64,7 @@ def deliver_again(log_id: str, delivery_id: str) -> Response:
 
 
 def _package(log_id: str, delivery_id: str | None) -> Response:
-    folder = tempfile.mkdtemp(prefix="stafettlogg-delivery-")  # mode 0700
+    folder = private_folder(portal().instance.settings, "delivery-")  # mode 0700
     try:
         target = Path(folder) / "leveranse.tar"
         try:
