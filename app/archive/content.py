@@ -138,6 +138,8 @@ class Change:
     by: str
     before: str
     after: str
+    #: The registration changed, when not the case folder itself.
+    registration: UUID | None = None
 
 
 class LogContent:
@@ -511,6 +513,21 @@ class LogContent:
 
     def _changes(self) -> list[Change]:
         changes = []
+        # A consent withdrawn after it was given: a correction of that registration.
+        for consent in self.snapshot.of_kind(Consent):
+            if consent.withdrawn_at is not None and consent.system_id is not None:
+                note = f": {consent.withdrawal_note}" if consent.withdrawal_note else ""
+                changes.append(
+                    Change(
+                        "beskrivelse",
+                        consent.withdrawn_at,
+                        consent.given_by_name,
+                        "Samtykket gjelder",
+                        f"Samtykket er trukket tilbake "
+                        f"{consent.withdrawn_at.astimezone(OSLO):%d.%m.%Y}{note}",
+                        consent.system_id,
+                    )
+                )
         for handover in self.snapshot.of_kind(BatonHandover):
             if handover.state != "accepted" or handover.handed_over_on is None:
                 continue

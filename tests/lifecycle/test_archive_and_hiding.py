@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from app.documents.fields import Service
+from app.archive.export import export_log
+from app.archive.noark5.checks import check_package
+from app.archive.noark5.package import PACKAGE
+from app.documents.fields import ClosingReason, LogStatus, Service
 from app.documents.meetings import Meeting
 from app.documents.people import Consent, ConsentRequest
 from app.documents.work import Goal
@@ -25,6 +28,7 @@ from app.logs.codec import LogCodec
 from app.logs.events import Action, LogEvent
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
+from tests.conftest import TODAY
 from tests.lifecycle.test_verbs import FATHER, HOLDER, MOTHER, _citizen, _log
 
 
@@ -109,7 +113,7 @@ def test_the_holders_filing_leaves_out_what_was_hidden(instance: Instance, tmp_p
 
 
 def test_a_partial_withdrawal_gives_the_new_consent_its_own_system_id(
-    instance: Instance,
+    instance: Instance, tmp_path: Path
 ) -> None:
     portal = Portal(instance)
     log_id = _log(instance, [Service.SCHOOL, Service.PPT])
@@ -123,3 +127,21 @@ def test_a_partial_withdrawal_gives_the_new_consent_its_own_system_id(
     counts = Counter(d.system_id for d in documents)
     assert None not in counts and max(counts.values()) == 1
     assert len([d for d in documents if isinstance(d, Consent)]) >= 3
+    # And the log still exports, with the withdrawal in the change log.
+    overview = instance.logs.snapshot(log_id).overview
+    instance.logs.save(
+        log_id,
+        [
+            overview.revised(
+                status=LogStatus.CLOSED,
+                closed_on=TODAY,
+                closing_reason=ClosingReason.CONSENT_WITHDRAWN,
+            )
+        ],
+        expected_revision=instance.logs.head(log_id),
+        actor_id="s-holder01",
+    )
+    report = export_log(instance, log_id, tmp_path, by="Arkivar")
+    package = report.folder / PACKAGE
+    assert check_package(package) == []
+    assert "Samtykket er trukket tilbake" in (package / "endringslogg.xml").read_text("utf-8")

@@ -143,7 +143,8 @@ def changes_of(log: ArchivedLog) -> list[Change]:
         if element.startswith("virksomhetsspesifikkeMetadata"):
             element = "noekkelord"  # the BTI level is the folder's keyword "BTI-nivå n"
             before, after = f"BTI-{before.lower()}", f"BTI-{after.lower()}"
-        found.append(Change(log.system_id, element, change.at, change.by, before, after))
+        unit = change.registration or log.system_id
+        found.append(Change(unit, element, change.at, change.by, before, after))
     for registration in log.registrations:
         for document in registration.documents:
             if document.document_type == "Rettelse":
