@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,6 +18,11 @@ from app.documents.people import Consent, Guardian, Participant
 from app.instance import Instance, initialise, open_instance
 from app.logs.ids import new_document_id
 from app.logs.snapshot import LogSnapshot
+
+# The gateway's dates are Norway's (app/lifecycle/clock.py); tests that say "today" with
+# date.today() must mean the same day, also between midnight in Norway and midnight UTC.
+os.environ["TZ"] = "Europe/Oslo"
+time.tzset()
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TODAY = date(2026, 11, 22)
