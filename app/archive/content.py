@@ -282,7 +282,10 @@ class LogContent:
             status=overview.status,
             municipality=self.municipality,
             level=overview.level,
-            guardians=sorted((g.name, g.fnr) for g in self.snapshot.of_kind(Guardian)),
+            # Parties: the guardians a second person confirmed (a registration alone is a claim).
+            guardians=sorted(
+                (g.name, g.fnr) for g in self.snapshot.of_kind(Guardian) if g.confirmed_by
+            ),
             registrations=registrations,
             changes=self._changes(),
         )

@@ -35,13 +35,13 @@ from app.cli import main
 from app.config import ArchiveSettings
 from app.demo.people import demo_pdf
 from app.documents.fields import ClosingReason, LogStatus
-from app.documents.meetings import AgendaOutcome, Meeting
-from app.documents.people import Consent
+from app.documents.meetings import AgendaOutcome, Meeting, MinutesAmendment
+from app.documents.people import Consent, Guardian
 from app.documents.records import ArchiveDelivery, Attachment, StatusChange
 from app.documents.work import Evaluation, Goal
 from app.instance import Instance
 from app.logs.ids import new_document_id
-from tests.conftest import TODAY, create_log, fnr, guardian_consent
+from tests.conftest import TODAY, create_log, fnr, guardian_consent, holder
 from tests.web.conftest import csrf_token, demo_log_ids, logged_in
 
 # SHA-256 of the official files (../shared/noark5/xsd/README.md, template/README.md).
@@ -335,7 +335,11 @@ def test_hostile_strings_in_every_field_still_make_a_valid_package(
     instance: Instance, blns: list[str], tmp_path: Path
 ) -> None:
     hostile = "Ω\u202e<script>alert(1)</script>\x00\x07 &amp; ]]> \ufeff"
-    snap = create_log(instance, given_name=hostile)
+    snap = create_log(
+        instance,
+        given_name=hostile,
+        holder_doc=holder().revised(name=hostile, job_title=hostile, email=hostile),
+    )
     now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     goals = [
         Goal(id=new_document_id(), title=text or "tom", arena="home_leisure", body=text)
@@ -343,7 +347,8 @@ def test_hostile_strings_in_every_field_still_make_a_valid_package(
     ]
     meeting = Meeting(
         id=new_document_id(),
-        title=hostile or "x",
+        place=hostile,
+        title=hostile,
         starts_at=now,
         status="held",
         approved_at=now,
@@ -360,6 +365,20 @@ def test_hostile_strings_in_every_field_still_make_a_valid_package(
         did_not_work="\n".join(blns[100:200]),
         why=hostile,
         decision="continue",
+    )
+    amendment = MinutesAmendment(
+        id=new_document_id(),
+        meeting=meeting.id,
+        written_by="s-holder01",
+        written_at=now,
+        body="\n".join(blns[200:300]),
+    )
+    odd_guardian = Guardian(
+        id=new_document_id(),
+        name=hostile,
+        fnr=fnr(7, 8, 1980, 500),
+        registered_by="s-holder01",
+        registered_on=TODAY,
     )
     # A signed paper consent from a hostile name, with its scan, and a hostile uploaded file.
     scan = demo_pdf(hostile)
@@ -382,7 +401,7 @@ def test_hostile_strings_in_every_field_still_make_a_valid_package(
     snap = replace(snap, revision=revision)
     revision = instance.logs.save(
         snap.log_id,
-        [*goals, meeting, evaluation, paper],
+        [*goals, meeting, evaluation, paper, amendment, odd_guardian],
         expected_revision=snap.revision,
         actor_id="s-holder01",
     )
