@@ -10,10 +10,10 @@ one .tar) or the history alone as a plain git bundle.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from app.access import Action, Section, StaffRole, User, UserKind, decide
+from app.access import Action, Decision, Section, StaffRole, User, UserKind, decide
 from app.archive.authors import author_names
 from app.archive.content import LogContent, noon
 from app.archive.export import ExportReport, export_log, write_tar
@@ -104,12 +104,7 @@ class ArchiveVerbs(PortalCore):
         NoAccess unless the access decision lets this user export this log
         (the archivist, an ended log). Recorded in the access log as ``export``.
         """
-        self._require_archivist(user, log_id)
-        now = self.clock()
-        facts = self._facts_of(self._snapshot(log_id))
-        decision = decide(user, facts, Action.EXPORT, Section.HISTORY, now, self.youth_age)
-        if not decision:
-            raise NoAccess(log_id)
+        decision, now = self._may_export(user, log_id)
         report = write_history_bundle(
             self.instance.logs, log_id, destination, author_names(self.instance, log_id)
         )
@@ -125,12 +120,7 @@ class ArchiveVerbs(PortalCore):
         checked before the .tar is written; an invalid package raises
         PackageInvalid and nothing is offered.
         """
-        self._require_archivist(user, log_id)
-        now = self.clock()
-        facts = self._facts_of(self._snapshot(log_id))
-        decision = decide(user, facts, Action.EXPORT, Section.HISTORY, now, self.youth_age)
-        if not decision:
-            raise NoAccess(log_id)
+        decision, now = self._may_export(user, log_id)
         member = self.instance.directory.snapshot().staff.get(user.principal)
         by = member.name if member is not None else user.principal
         report = export_log(
@@ -270,6 +260,16 @@ class ArchiveVerbs(PortalCore):
             None,
             self.instance.settings.municipality,
         )
+
+    def _may_export(self, user: User, log_id: str) -> tuple[Decision, datetime]:
+        """The archivist's decision to export this (ended) log, and the time it was made."""
+        self._require_archivist(user, log_id)
+        now = self.clock()
+        facts = self._facts_of(self._snapshot(log_id))
+        decision = decide(user, facts, Action.EXPORT, Section.HISTORY, now, self.youth_age)
+        if not decision:
+            raise NoAccess(log_id)
+        return decision, now
 
     @staticmethod
     def _require_archivist(user: User, log_id: str = "archive") -> None:
