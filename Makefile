@@ -19,7 +19,7 @@ setup: $(STAMP) system
 ## system: what Debian must provide: Pango for WeasyPrint (the archive's PDF/A), DejaVu fonts,
 ## poppler-utils (uploaded PDFs drawn as pages for the archive; pdftotext in the tests)
 system:
-	@{ ldconfig -p | grep -q libpangoft2 && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && command -v pdftoppm >/dev/null; } || \
+	@{ $(PYTHON) -c "import ctypes.util as u, sys; sys.exit(not u.find_library('pangoft2-1.0'))" && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf && command -v pdftoppm >/dev/null; } || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null; }
 

@@ -26,14 +26,14 @@ from PIL import Image, ImageDraw
 
 from app.archive.export import export_log
 from app.config import load_settings
-from app.documents.fields import ClosingReason, LogStatus, Service
+from app.documents.fields import Service
 from app.documents.meetings import AgendaOutcome, Attendee, Meeting
 from app.documents.people import Consent
-from app.documents.records import Attachment, StatusChange
+from app.documents.records import Attachment
 from app.documents.work import Activity, Evaluation, Goal
 from app.instance import Instance, initialise, open_instance
 from app.logs.ids import new_document_id
-from tests.conftest import create_log, fnr
+from tests.conftest import create_log, end_directly, fnr
 
 START = datetime(2024, 11, 1, 9, 0, tzinfo=UTC)
 TEXT = (
@@ -167,26 +167,8 @@ def build(instance: Instance) -> tuple[str, int]:
         )
         save([document])
         round_ += 1
-    overview = instance.logs.snapshot(log_id).overview
-    closed = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-    save(
-        [
-            overview.revised(
-                status=LogStatus.CLOSED,
-                closed_on=closed.date(),
-                closing_reason=ClosingReason.GOALS_REACHED,
-            ),
-            StatusChange(
-                id=new_document_id(),
-                step="close",
-                from_status=LogStatus.ACTIVE,
-                to_status=LogStatus.CLOSED,
-                changed_on=closed.date(),
-                changed_at=closed,
-                changed_by="s-holder01",
-            ),
-        ]
-    )
+    end_directly(instance, log_id, at=datetime(2026, 11, 1, 12, 0, tzinfo=UTC))
+    commits += 1
     return log_id, commits
 
 

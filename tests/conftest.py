@@ -6,15 +6,16 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from app.config import load_settings
-from app.documents.fields import LogTemplate, Service
+from app.documents.fields import ClosingReason, LogStatus, LogTemplate, Service
 from app.documents.overview import Subject
 from app.documents.people import Consent, Guardian, Participant
+from app.documents.records import StatusChange
 from app.instance import Instance, initialise, open_instance
 from app.logs.ids import new_document_id
 from app.logs.snapshot import LogSnapshot
@@ -129,4 +130,36 @@ def create_log(
         consents=consents,
         guardians=guardians_of(consents),
         today=TODAY,
+    )
+
+
+def end_directly(
+    instance: Instance,
+    log_id: str,
+    *,
+    at: datetime,
+    status: LogStatus = LogStatus.CLOSED,
+    reason: ClosingReason = ClosingReason.GOALS_REACHED,
+    note: str = "",
+    actor: str = "s-holder01",
+) -> str:
+    """Close (or block) a log through the service, with its step, as the life-cycle verbs
+    record it; for tests and benchmarks of what comes after (the archive export)."""
+    overview = instance.logs.snapshot(log_id).overview
+    step = StatusChange(
+        id=new_document_id(),
+        step="block" if status == LogStatus.BLOCKED else "close",
+        from_status=overview.status,
+        to_status=status,
+        changed_on=at.date(),
+        changed_at=at,
+        changed_by=actor,
+        reason=reason.value,
+        note=note,
+    )
+    ended = overview.revised(
+        status=status, closed_on=at.date(), closing_reason=reason, closing_note=note
+    )
+    return instance.logs.save(
+        log_id, [ended, step], expected_revision=instance.logs.head(log_id), actor_id=actor
     )

@@ -187,10 +187,14 @@ class LogContent:
             if words
             else None
         )
+        # What the holder filed while the log was open: registrations (first filing date)
+        # and the document descriptions sent with them.
         self._delivered_on: dict[UUID, date] = {}
+        self._delivered_documents: set[UUID] = set()
         for delivery in sorted(snapshot.of_kind(ArchiveDelivery), key=lambda d: d.delivered_at):
             for system_id in delivery.registrations:
                 self._delivered_on.setdefault(system_id, delivery.delivered_at.date())
+            self._delivered_documents.update(delivery.documents)
 
     # -- the whole log -----------------------------------------------------------
 
@@ -242,22 +246,14 @@ class LogContent:
             return None
         return self._folder(_system_id(self.overview), now, by, fresh)
 
-    def delivered(self) -> tuple[set[UUID], set[UUID]]:
-        """The systemIDs of the registrations and the documents already delivered."""
-        registrations: set[UUID] = set()
-        documents: set[UUID] = set()
-        for delivery in self.snapshot.of_kind(ArchiveDelivery):
-            registrations.update(delivery.registrations)
-            documents.update(delivery.documents)
-        return registrations, documents
-
     def _less_delivered(self, registration: Registration) -> Registration:
         if registration.system_id not in self._delivered_on:
             return registration
-        _registrations, documents = self.delivered()
         return replace(
             registration,
-            documents=[d for d in registration.documents if d.system_id not in documents],
+            documents=[
+                d for d in registration.documents if d.system_id not in self._delivered_documents
+            ],
             delivered_on=self._delivered_on[registration.system_id],
         )
 

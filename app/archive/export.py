@@ -11,26 +11,28 @@ already exported is skipped (a batch can be run again after an interruption).
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from app.archive.authors import author_names
 from app.archive.content import ArchivedLog, LogContent
-from app.archive.history_bundle import BundleReport, write_history_bundle
+from app.archive.history_bundle import Author, BundleReport, write_history_bundle
 from app.archive.history_document import history_html, history_steps
 from app.archive.noark5.package import PACKAGE, PackageReport, write_package
 from app.archive.noark5.structure import Conversion
 from app.archive.pdfa import TOOL
+from app.archive.workspace import swap_in
+from app.audit.chain import AccessEntry
 from app.config import Settings
 from app.documents.fields import ENDED_STATUSES
 from app.instance import Instance
+from app.logs.snapshot import LogSnapshot
 
 MANIFEST = "eksport.json"
 BUNDLE = "historikk.bundle"
@@ -60,21 +62,36 @@ def folder_of(root: Path, log_id: str) -> Path:
     return root / f"logg-{log_id}"
 
 
-def archived_log(instance: Instance, log_id: str) -> tuple[ArchivedLog, str]:
-    """The log as the archive receives it, and who created it (by name)."""
-    snapshot = instance.logs.snapshot(log_id)
+def log_content(
+    instance: Instance,
+    snapshot: LogSnapshot,
+    author_of: Callable[[str], Author] | None = None,
+    access: Iterable[AccessEntry] | None = None,
+) -> LogContent:
+    """What of this snapshot goes to the archive or a printout, with names resolved.
+
+    ``access`` is the access log, for a copy whose reader may see it (the family's).
+    """
+    log_id = snapshot.log_id
     units = {u.unit_id: u.name for u in instance.directory.snapshot().units.values()}
-    author_of = author_names(instance, log_id)
-    content = LogContent(
+    return LogContent(
         snapshot,
-        author_of,
+        author_of or author_names(instance, log_id),
         units,
         lambda attachment_id: instance.logs.read_attachment(
             log_id, attachment_id, snapshot.revision
         ),
-        None,  # the access log is the family's to read, not the archive's
+        access,
         instance.settings.municipality,
     )
+
+
+def archived_log(
+    instance: Instance, log_id: str, author_of: Callable[[str], Author] | None = None
+) -> tuple[ArchivedLog, str]:
+    """The log as the archive receives it, and who created it (by name)."""
+    author_of = author_of or author_names(instance, log_id)
+    content = log_content(instance, instance.logs.snapshot(log_id), author_of)
     steps = history_steps(instance.logs, log_id, author_of)
     history = history_html(steps, {**content.print_context(), "title": content.history_title()})
     first = instance.logs.history(log_id)[-1]
@@ -98,7 +115,8 @@ def export_log(
     target = folder_of(root, log_id)
     if not force and _already(target, revision):
         return ExportReport(target, revision, skipped=True)
-    log, created_by = archived_log(instance, log_id)
+    author_of = author_names(instance, log_id)
+    log, created_by = archived_log(instance, log_id, author_of)
     if log.status not in ENDED_STATUSES:
         raise LogNotEnded(log_id)
     root.mkdir(parents=True, exist_ok=True)
@@ -118,9 +136,7 @@ def export_log(
             workers=workers,
             progress=progress,
         )
-        bundle = write_history_bundle(
-            instance.logs, log_id, staged / BUNDLE, author_names(instance, log_id)
-        )
+        bundle = write_history_bundle(instance.logs, log_id, staged / BUNDLE, author_of)
         manifest = {
             "log": log_id,
             "revision": revision,
@@ -140,7 +156,7 @@ def export_log(
             },
         }
         (staged / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _swap_in(staged, target, private)
+        swap_in(staged, target, private)
     finally:
         shutil.rmtree(private, ignore_errors=True)
     package = replace(package, path=target / PACKAGE)
@@ -176,11 +192,3 @@ def _already(target: Path, revision: str) -> bool:
         and (target / PACKAGE / "arkivuttrekk.xml").is_file()
         and (target / BUNDLE).is_file()
     )
-
-
-def _swap_in(staged: Path, target: Path, private: Path) -> None:
-    old = None
-    if target.exists():
-        old = private / "previous"
-        os.replace(target, old)
-    os.replace(staged, target)

@@ -68,17 +68,23 @@ def write_history_bundle(
         parent: list[pygit2.Oid] = []
         commits = 0
         files: dict[str, bytes] = {}
+        # Each distinct file is read back and stored once, not once per commit it is in
+        # (a file unchanged across 500 commits is the same bytes 500 times).
+        parsed: dict[bytes, frontmatter.Post] = {}
+        blobs: dict[bytes, pygit2.Oid] = {}
         for commit, files in logs.replay(log_id):
             # Every document read as the archive reads it; attachments named by their type.
-            front = {
-                path: frontmatter.loads(data.decode("utf-8"))
-                for path, data in files.items()
-                if path.endswith(".md")
-            }
+            front = {}
+            for path, data in files.items():
+                if path.endswith(".md"):
+                    if data not in parsed:
+                        parsed[data] = frontmatter.loads(data.decode("utf-8"))
+                    front[path] = parsed[data]
             index = pygit2.Index()
             for path, data in sorted(files.items()):
-                blob = plain.create_blob(data)
-                index.add(pygit2.IndexEntry(_plain_path(path, front), blob, _BLOB))
+                if data not in blobs:
+                    blobs[data] = plain.create_blob(data)
+                index.add(pygit2.IndexEntry(_plain_path(path, front), blobs[data], _BLOB))
             tree = index.write_tree(plain)
             author = author_of(commit.author_id)
             when = int(commit.timestamp.timestamp())

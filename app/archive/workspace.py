@@ -8,9 +8,12 @@ backups policy as the keys) keeps it off shared temporary space, and lets
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.config import Settings
@@ -30,6 +33,35 @@ def workspace(settings: Settings) -> Path:
 def private_folder(settings: Settings, prefix: str) -> Path:
     """A new private folder for one export (0700), inside :func:`workspace`."""
     return Path(tempfile.mkdtemp(prefix=prefix, dir=workspace(settings)))
+
+
+@contextmanager
+def private_target(settings: Settings, name: str) -> Iterator[Path]:
+    """A path named ``name`` in a new private folder, removed with all in it afterwards.
+
+    For a download: write the file, open it, leave the block; the open handle
+    streams the file while nothing of it stays on disk.
+    """
+    folder = private_folder(settings, "download-")
+    try:
+        yield folder / name
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def swap_in(finished: Path, destination: Path, private: Path) -> None:
+    """Put a finished folder at ``destination``; an earlier one there goes only after.
+
+    ``private`` (on the same file system, removed by the caller) receives the
+    earlier folder, so a crash leaves the old complete one or the new one.
+    """
+    old = None
+    if destination.exists():
+        old = private / "previous"
+        os.replace(destination, old)
+    os.replace(finished, destination)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def clear_stale(folder: Path, pattern: str = "*", older_than: float = STALE_SECONDS) -> int:

@@ -7,18 +7,15 @@ log's access log), answered with the file as a download under a neutral name.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-from typing import BinaryIO
-
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import Blueprint, abort, current_app, render_template
 from werkzeug.wrappers import Response
 
 from app.access import UserKind
 from app.archive.noark5.package import PackageInvalid
-from app.archive.workspace import private_folder
+from app.archive.workspace import private_target
 from app.blueprints.context import portal
 from app.blueprints.staff import TEMPLATES
+from app.web.downloads import attachment
 from app.web.users import current_service, current_user, login_required
 
 bp = Blueprint("archive", __name__, url_prefix="/arkiv")
@@ -45,18 +42,14 @@ def export_package(log_id: str) -> Response:
     """
     user = current_user()
     assert user is not None
-    folder = private_folder(portal().instance.settings, "export-")  # mode 0700
-    try:
-        target = Path(folder) / "uttrekk.tar"
+    with private_target(portal().instance.settings, "uttrekk.tar") as target:
         try:
             portal().export_package(user, log_id, target, current_service())
         except PackageInvalid as exc:
             current_app.logger.error("archive package failed its checks: %s", exc.problems[:5])
             abort(500)
         handle = target.open("rb")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return _download(handle, f"logg-{log_id}-arkivuttrekk.tar", "application/x-tar")
+    return attachment(handle, f"logg-{log_id}-arkivuttrekk.tar", "application/x-tar")
 
 
 @bp.post("/<log_id>/historikk")
@@ -70,21 +63,7 @@ def export_history(log_id: str) -> Response:
     """
     user = current_user()
     assert user is not None
-    folder = private_folder(portal().instance.settings, "export-")  # mode 0700
-    try:
-        target = Path(folder) / "historikk.bundle"
+    with private_target(portal().instance.settings, "historikk.bundle") as target:
         portal().export_history(user, log_id, target, current_service())
         handle = target.open("rb")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return _download(handle, f"logg-{log_id}-historikk.bundle", "application/octet-stream")
-
-
-def _download(handle: BinaryIO, name: str, mimetype: str) -> Response:
-    """An open file as a download under a neutral name (the log's opaque id only)."""
-    response = send_file(
-        handle, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(handle, f"logg-{log_id}-historikk.bundle", "application/octet-stream")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from app.access import Action, Decision, Section, StaffRole, User, UserKind, decide
 from app.archive.authors import author_names
-from app.archive.content import LogContent, noon
-from app.archive.export import ExportReport, export_log, write_tar
+from app.archive.content import noon
+from app.archive.export import ExportReport, export_log, log_content, write_tar
 from app.archive.history_bundle import BundleReport, write_history_bundle
 from app.archive.noark5.package import PACKAGE, write_package
 from app.archive.noark5.structure import Conversion
@@ -29,7 +29,6 @@ from app.gateway.errors import NoAccess
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
 from app.logs.service import ACCESS_KINDS
-from app.logs.snapshot import LogSnapshot
 
 #: What the printout shows; whoever downloads it must be allowed to read each.
 _PRINTED = (
@@ -166,15 +165,7 @@ class ArchiveVerbs(PortalCore):
         # Who has seen the log: in the copy of those who may read the access log (the family).
         may_read_log = decide(user, facts, Action.READ, Section.ACCESS_LOG, now, self.youth_age)
         access = self.instance.access_log.entries(log_id) if may_read_log else None
-        units = {u.unit_id: u.name for u in self.instance.directory.snapshot().units.values()}
-        content = LogContent(
-            shown,
-            author_names(self.instance, log_id),
-            units,
-            lambda attachment_id: b"",  # the printout shows no files
-            access,
-            self.instance.settings.municipality,
-        )
+        content = log_content(self.instance, shown, access=access)
         pdf = render_pdfa(
             content.printout_html(),
             PdfInfo(f"Stafettlogg for {content.subject_name}", "nb", noon(overview.closed_on)),
@@ -216,7 +207,7 @@ class ArchiveVerbs(PortalCore):
             made = self.instance.logs.history(log_id, DocRef("archive_delivery", delivery_id))
             source = self.instance.logs.snapshot(log_id, made[-1].revision)
         # The holder files what they may see: not what the guardians hid at a reopening.
-        content = self._content(log_id, self._shown(user, facts, source))
+        content = log_content(self.instance, self._shown(user, facts, source))
         by = next(
             (p.name for p in source.of_kind(Participant) if p.user_id == user.principal),
             "stafettholder",
@@ -247,19 +238,6 @@ class ArchiveVerbs(PortalCore):
         write_tar(folder, destination)
         self._record(log_id, user, decision, Section.OVERVIEW, "archive", service, now)
         return True
-
-    def _content(self, log_id: str, snapshot: LogSnapshot) -> LogContent:
-        units = {u.unit_id: u.name for u in self.instance.directory.snapshot().units.values()}
-        return LogContent(
-            snapshot,
-            author_names(self.instance, log_id),
-            units,
-            lambda attachment_id: self.instance.logs.read_attachment(
-                log_id, attachment_id, snapshot.revision
-            ),
-            None,
-            self.instance.settings.municipality,
-        )
 
     def _may_export(self, user: User, log_id: str) -> tuple[Decision, datetime]:
         """The archivist's decision to export this (ended) log, and the time it was made."""

@@ -45,6 +45,9 @@ class PortalCore:
         # When the life-cycle verbs act: the real time, or a test's clock moved on.
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._facts_cache: LruCache[tuple[str, str], LogFacts] = LruCache(1024)
+        # (log id, hidden-before revision, revision) → the content written since: a pair
+        # of revisions never changes, and working it out compares documents.
+        self._fresh_cache: LruCache[tuple[str, str, str], frozenset[DocRef]] = LruCache(256)
 
     @staticmethod
     def _holds(user: User, facts: LogFacts) -> bool:
@@ -98,22 +101,34 @@ class PortalCore:
         """
         if facts.hidden_before is None or user.kind != UserKind.STAFF:
             return snapshot
-        content = [ref for ref in snapshot.documents if ref.kind in HIDEABLE_KINDS]
-        changed = self.instance.logs.changed_documents(
-            snapshot.log_id, content, facts.hidden_before, snapshot.revision
-        )
-        # A change of the stored file is not new content when only the schema moved on
-        # (``stafettlogg migrate`` gave it a systemID): that stays hidden.
-        before = self.instance.logs.snapshot(snapshot.log_id, facts.hidden_before).documents
-        fresh = {
-            ref for ref in changed if not same_content(before.get(ref), snapshot.documents[ref])
-        }
+        key = (snapshot.log_id, facts.hidden_before, snapshot.revision)
+        fresh = self._fresh_cache.get(key)
+        if fresh is None:
+            fresh = self._written_since(snapshot, facts.hidden_before)
+            self._fresh_cache.put(key, fresh)
         kept = {
             r: d
             for r, d in snapshot.documents.items()
             if r.kind not in HIDEABLE_KINDS or r in fresh
         }
         return LogSnapshot(snapshot.log_id, snapshot.revision, kept)
+
+    def _written_since(self, snapshot: LogSnapshot, hidden_before: str) -> frozenset[DocRef]:
+        """The content documents written or changed after ``hidden_before``.
+
+        A changed stored file is not new content when only the schema moved on
+        (``stafettlogg migrate`` gave it a systemID): that stays hidden.
+        """
+        content = [ref for ref in snapshot.documents if ref.kind in HIDEABLE_KINDS]
+        changed = self.instance.logs.changed_documents(
+            snapshot.log_id, content, hidden_before, snapshot.revision
+        )
+        if not changed:
+            return frozenset()
+        before = self.instance.logs.snapshot(snapshot.log_id, hidden_before).documents
+        return frozenset(
+            ref for ref in changed if not same_content(before.get(ref), snapshot.documents[ref])
+        )
 
     def _written_after_hiding(
         self, user: User, facts: LogFacts, revision: str, ref: DocRef

@@ -17,7 +17,7 @@ import pytest
 from app.archive.export import export_log
 from app.archive.noark5.checks import check_package
 from app.archive.noark5.package import PACKAGE
-from app.documents.fields import ClosingReason, LogStatus, Service
+from app.documents.fields import ClosingReason, Service
 from app.documents.meetings import Meeting
 from app.documents.people import Consent, ConsentRequest
 from app.documents.work import Goal
@@ -28,7 +28,7 @@ from app.logs.codec import LogCodec
 from app.logs.events import Action, LogEvent
 from app.logs.ids import new_document_id
 from app.logs.layout import DocRef
-from tests.conftest import TODAY
+from tests.conftest import end_directly
 from tests.lifecycle.test_verbs import FATHER, HOLDER, MOTHER, _citizen, _log
 
 
@@ -128,19 +128,7 @@ def test_a_partial_withdrawal_gives_the_new_consent_its_own_system_id(
     assert None not in counts and max(counts.values()) == 1
     assert len([d for d in documents if isinstance(d, Consent)]) >= 3
     # And the log still exports, with the withdrawal in the change log.
-    overview = instance.logs.snapshot(log_id).overview
-    instance.logs.save(
-        log_id,
-        [
-            overview.revised(
-                status=LogStatus.CLOSED,
-                closed_on=TODAY,
-                closing_reason=ClosingReason.CONSENT_WITHDRAWN,
-            )
-        ],
-        expected_revision=instance.logs.head(log_id),
-        actor_id="s-holder01",
-    )
+    end_directly(instance, log_id, at=datetime.now(UTC), reason=ClosingReason.CONSENT_WITHDRAWN)
     report = export_log(instance, log_id, tmp_path, by="Arkivar")
     package = report.folder / PACKAGE
     assert check_package(package) == []

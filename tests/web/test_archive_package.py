@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import tarfile
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -37,11 +37,11 @@ from app.demo.people import demo_pdf
 from app.documents.fields import ClosingReason, LogStatus
 from app.documents.meetings import AgendaOutcome, Meeting, MinutesAmendment
 from app.documents.people import Consent, Guardian
-from app.documents.records import ArchiveDelivery, Attachment, StatusChange
+from app.documents.records import ArchiveDelivery, Attachment
 from app.documents.work import Evaluation, Goal
 from app.instance import Instance
 from app.logs.ids import new_document_id
-from tests.conftest import TODAY, create_log, fnr, guardian_consent, holder
+from tests.conftest import TODAY, create_log, end_directly, fnr, guardian_consent, holder
 from tests.web.conftest import csrf_token, demo_log_ids, logged_in
 
 # SHA-256 of the official files (../shared/noark5/xsd/README.md, template/README.md).
@@ -65,6 +65,10 @@ def exported(demo_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory)
     report = export_log(instance, liam, tmp_path_factory.mktemp("export"), by="Anne Vik")
     assert report.package is not None
     return report.folder
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
 def _tree(path: Path) -> etree._ElementTree:
@@ -109,6 +113,8 @@ def test_the_demo_package_validates_and_passes_the_structural_checks(exported: P
     assert folder.findtext(f"{{{NS['n5']}}}saksansvarlig") == "Hilde Solberg"
     assert folder.findtext(f"{{{NS['n5']}}}saksstatus") == "Avsluttet"
     assert "Liam" not in (folder.findtext(f"{{{NS['n5']}}}offentligTittel") or "")
+    public = folder.findtext(f"{{{NS['n5']}}}offentligTittel")
+    assert public == "Stafettlogg (BTI) for ****** ******"
     # Every folder and record is shielded, with the legal basis from configuration.
     records = folder.xpath("n5:registrering", namespaces=NS)
     assert all(r.get(xsi) == "arkivnotat" for r in records)
@@ -405,31 +411,7 @@ def test_hostile_strings_in_every_field_still_make_a_valid_package(
         expected_revision=snap.revision,
         actor_id="s-holder01",
     )
-    overview = instance.logs.snapshot(snap.log_id).overview
-    closing = StatusChange(
-        id=new_document_id(),
-        step="close",
-        from_status=LogStatus.ACTIVE,
-        to_status=LogStatus.CLOSED,
-        changed_on=TODAY,
-        changed_at=now,
-        changed_by="s-holder01",
-        note=hostile,
-    )
-    instance.logs.save(
-        snap.log_id,
-        [
-            overview.revised(
-                status=LogStatus.CLOSED,
-                closed_on=TODAY,
-                closing_reason=ClosingReason.GOALS_REACHED,
-                closing_note=hostile,
-            ),
-            closing,
-        ],
-        expected_revision=revision,
-        actor_id="s-holder01",
-    )
+    end_directly(instance, snap.log_id, at=now, note=hostile)
     report = export_log(instance, snap.log_id, tmp_path, by=hostile, workers=2)
     assert report.package is not None
     package = report.folder / PACKAGE
@@ -445,17 +427,7 @@ def test_hostile_strings_in_every_field_still_make_a_valid_package(
 
 def test_an_invalid_package_is_never_offered(instance: Instance, tmp_path: Path) -> None:
     snap = create_log(instance)
-    overview = instance.logs.snapshot(snap.log_id).overview
-    instance.logs.save(
-        snap.log_id,
-        [
-            overview.revised(
-                status=LogStatus.CLOSED, closed_on=TODAY, closing_reason=ClosingReason.MOVED_AWAY
-            )
-        ],
-        expected_revision=snap.revision,
-        actor_id="s-holder01",
-    )
+    end_directly(instance, snap.log_id, at=_noon(TODAY), reason=ClosingReason.MOVED_AWAY)
     log, created_by = archived_log(instance, snap.log_id)
     # A format that is not the file's: the package fails its own checks (Arkade N5.29).
     settings = ArchiveSettings(creator_name="Testkommune", document_format="DOCX")
@@ -654,29 +626,7 @@ def test_the_holder_files_approved_minutes_and_consents_while_the_log_is_open(
         ), who
 
     # At closure the export marks what was filed instead of sending it twice.
-    overview = instance.logs.snapshot(nora).overview
-    now = datetime.now(UTC)
-    instance.logs.save(
-        nora,
-        [
-            overview.revised(
-                status=LogStatus.CLOSED,
-                closed_on=now.date(),
-                closing_reason=ClosingReason.GOALS_REACHED,
-            ),
-            StatusChange(
-                id=new_document_id(),
-                step="close",
-                from_status=LogStatus.ACTIVE,
-                to_status=LogStatus.CLOSED,
-                changed_on=now.date(),
-                changed_at=now,
-                changed_by=overview.holder,
-            ),
-        ],
-        expected_revision=instance.logs.head(nora),
-        actor_id="s-4f1c2a7e",
-    )
+    end_directly(instance, nora, at=datetime.now(UTC), actor="s-4f1c2a7e")  # Hilde, the holder
     report = export_log(instance, nora, tmp_path / "closed", by="Anne Vik")
     final = report.folder / PACKAGE
     assert check_package(final) == []
@@ -694,18 +644,12 @@ def test_a_blocked_log_is_exported_with_its_blocking_said(
     instance: Instance, tmp_path: Path
 ) -> None:
     snap = create_log(instance)
-    overview = instance.logs.snapshot(snap.log_id).overview
-    instance.logs.save(
+    end_directly(
+        instance,
         snap.log_id,
-        [
-            overview.revised(
-                status=LogStatus.BLOCKED,
-                closed_on=TODAY,
-                closing_reason=ClosingReason.DELETION_DEMANDED,
-            )
-        ],
-        expected_revision=snap.revision,
-        actor_id="s-holder01",
+        at=_noon(TODAY),
+        status=LogStatus.BLOCKED,
+        reason=ClosingReason.DELETION_DEMANDED,
     )
     report = export_log(instance, snap.log_id, tmp_path, by="Arkivar")
     package = report.folder / PACKAGE

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +34,7 @@ from app.archive.noark5.structure import (
 )
 from app.archive.pdfa import PdfInfo, render_pdfa
 from app.archive.uploads import page_images
+from app.archive.workspace import swap_in
 from app.config import ArchiveSettings
 
 PACKAGE = "avleveringspakke"
@@ -119,7 +119,7 @@ def write_package(
         if problems:
             raise PackageInvalid(problems)
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-        _move_into_place(folder, destination, private)
+        swap_in(folder, destination, private)
         return PackageReport(destination, len(logs), registrations, len(files), change_count, size)
     finally:
         shutil.rmtree(private, ignore_errors=True)
@@ -160,14 +160,3 @@ def _render_all(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return files
-
-
-def _move_into_place(folder: Path, destination: Path, private: Path) -> None:
-    """Swap the finished package in; an earlier one at the destination goes only after."""
-    old = None
-    if destination.exists():
-        old = private / "previous"
-        os.replace(destination, old)
-    os.replace(folder, destination)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

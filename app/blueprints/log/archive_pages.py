@@ -8,15 +8,13 @@ delivered here instead of sending it twice (app/archive/content.py).
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from uuid import UUID
 
-from flask import flash, redirect, send_file, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app.archive.workspace import private_folder
+from app.archive.workspace import private_target
 from app.blueprints.context import portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import viewer
@@ -25,6 +23,7 @@ from app.documents.people import Consent
 from app.documents.records import ArchiveDelivery
 from app.gateway import LogPage
 from app.logs.errors import EditConflict
+from app.web.downloads import attachment
 from app.web.users import current_service, login_required
 
 
@@ -64,9 +63,7 @@ def deliver_again(log_id: str, delivery_id: str) -> Response:
 
 
 def _package(log_id: str, delivery_id: str | None) -> Response:
-    folder = private_folder(portal().instance.settings, "delivery-")  # mode 0700
-    try:
-        target = Path(folder) / "leveranse.tar"
+    with private_target(portal().instance.settings, "leveranse.tar") as target:
         try:
             made = portal().deliver_to_archive(
                 viewer(), log_id, target, current_service(), delivery_id=delivery_id
@@ -78,15 +75,4 @@ def _package(log_id: str, delivery_id: str | None) -> Response:
             flash(_("There are no new approved minutes or consents to file."))
             return redirect(url_for("log.overview", log_id=log_id))
         handle = target.open("rb")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    response = send_file(
-        handle,
-        mimetype="application/x-tar",
-        as_attachment=True,
-        download_name=f"logg-{log_id}-arkivleveranse.tar",
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(handle, f"logg-{log_id}-arkivleveranse.tar", "application/x-tar")

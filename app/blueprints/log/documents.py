@@ -40,6 +40,7 @@ from app.logs.errors import RuleViolation
 from app.logs.events import Action as Event
 from app.logs.layout import DocRef
 from app.media.uploads import UploadRejected, check_upload, safe_title
+from app.web.downloads import attachment
 from app.web.page_cache import render_log_page
 from app.web.users import current_service, login_required
 
@@ -62,7 +63,6 @@ UPLOAD_PROBLEMS = {
 }
 # A browser sends only the file's own name: a path or markup in it means a forged request.
 _UNSAFE_NAME = re.compile(r"[/\\<>\x00-\x1f\x7f]|^\.\.")
-_DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
 
 
 def checked_file(_form: object, field: FileField) -> None:
@@ -170,13 +170,7 @@ def download(log_id: str, attachment_id: str) -> Response:
     )
     day = metadata.uploaded_at.date().isoformat()
     extension = metadata.filename.rsplit(".", 1)[-1]
-    response = Response(data, mimetype=metadata.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="dokument-{day}.{extension}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = _DOWNLOAD_CSP
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return attachment(data, f"dokument-{day}.{extension}", metadata.media_type)
 
 
 @bp.route("/dokumenter/<attachment_id>/slett", methods=["GET", "POST"])

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
 
 from app.access import Section
 from app.blueprints.context import portal
 from app.blueprints.log import bp
 from app.blueprints.log.common import Answer, open_page, viewer
 from app.local_accounts import ActivationFailed
+from app.web.downloads import attachment
 from app.web.events import security_event
 from app.web.page_cache import render_log_page
 from app.web.users import current_service, login_required
@@ -55,12 +57,7 @@ def access_log(log_id: str) -> str:
 def printout(log_id: str) -> Response:
     """The closed log as one PDF/A: the holder's copy for the child's journal, the family's own."""
     pdf, closed_on = portal().printout(viewer(), log_id, service=current_service())
-    response = Response(pdf, mimetype="application/pdf")
-    name = f"stafettlogg-avsluttet-{closed_on.isoformat()}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(pdf, f"stafettlogg-avsluttet-{closed_on.isoformat()}.pdf", "application/pdf")
 
 
 @bp.post("/barnekonto")
