@@ -582,6 +582,9 @@ def test_the_holder_files_approved_minutes_and_consents_while_the_log_is_open(
     page = hilde.get(f"/logg/{nora}/").data.decode()
     assert f"({len(expected)} nye)" in page
     token = csrf_token(hilde, f"/logg/{nora}/")
+    # Without the CSRF token nothing is filed.
+    assert hilde.post(f"/logg/{nora}/arkivering", data={}).status_code == 400
+    assert instance.logs.snapshot(nora).of_kind(ArchiveDelivery) == []
 
     first = hilde.post(f"/logg/{nora}/arkivering", data={"csrf_token": token})
     assert first.status_code == 200
